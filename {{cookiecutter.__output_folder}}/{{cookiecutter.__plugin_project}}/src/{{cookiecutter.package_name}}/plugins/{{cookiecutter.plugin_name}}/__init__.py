@@ -1,0 +1,1 @@
+{% include "plugin_module.py.j2" %}

@@ -1,0 +1,21 @@
+"""{{ cookiecutter.project_name }}: a command-line application that plugins extend."""
+
+__version__ = "{{ cookiecutter.version }}"
+{%- if cookiecutter.discovery == "namespace-package" %}
+
+# Plugins live in the {{ cookiecutter.package_name }}.plugins namespace, which only searches this package's
+# __path__. Add the {{ cookiecutter.package_name }} folder of every other sys.path entry, as
+# pkgutil.extend_path would, so that plugins installed with --user, --target or in
+# editable mode are found too. (This costs a few stat calls; pkgutil costs ~10 ms.)
+import os as _os  # noqa: E402
+import sys as _sys  # noqa: E402
+
+__path__ = [
+    *__path__,
+    *(
+        folder
+        for folder in (_os.path.join(entry or _os.curdir, __name__) for entry in _sys.path)
+        if folder not in __path__ and _os.path.isdir(folder)
+    ),
+]
+{%- endif %}

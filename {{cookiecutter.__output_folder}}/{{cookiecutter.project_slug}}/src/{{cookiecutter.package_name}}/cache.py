@@ -1,0 +1,113 @@
+"""An on-disk cache of discovery results, so that start-up does not rescan the environment.
+
+An entry is keyed on the interpreter, sys.path and this host's version, and holds
+the st_mtime_ns of every folder discovery read (the sys.path entries and the
+plugins' metadata or namespace folders). Installing, upgrading or removing a
+distribution changes one of those, so the next start sees it. Results whose
+folders changed less than two seconds ago are not stored: file systems may stamp
+two changes within one clock tick alike.
+
+The files live in the user's cache folder, never the working directory; a file
+that is corrupt, or that another user owns or could have written, is ignored.
+Set {{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE=1 to switch the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+
+from . import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    Result = dict[str, Any]
+
+NO_CACHE_ENV = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
+SCHEMA = 1
+_SETTLE_NS = 2_000_000_000
+
+
+def cached(compute: Callable[[], tuple[Result, list[str]]]) -> Result:
+    """Return the cached result of `compute`, or compute and store it.
+
+    `compute` returns the result and the folders whose changes make it stale.
+    """
+    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+        return compute()[0]
+    path = cache_file()
+    key = [SCHEMA, __version__, sys.executable, sys.version, sys.path]
+    result = _read(path, key)
+    if result is None:
+        result, folders = compute()
+        _write(path, key, result, folders)
+    return result
+
+
+def cache_file() -> str:
+    """Return the cache file for this interpreter and sys.path."""
+    import zlib
+
+    root = (
+        os.environ.get("XDG_CACHE_HOME")
+        or os.environ.get("LOCALAPPDATA")
+        or os.path.join(os.path.expanduser("~"), ".cache")
+    )
+    digest = zlib.crc32(json.dumps([sys.executable, sys.path]).encode())
+    return os.path.join(root, "{{ cookiecutter.project_slug }}", f"plugins-{digest:08x}.json")
+
+
+def _stamp(path: str) -> int | None:
+    """Return the st_mtime_ns of `path`, or None if it does not exist."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _read(path: str, key: list[Any]) -> Result | None:
+    """Return the result stored in `path` if it is sound, ours and still fresh."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            if _foreign(os.fstat(file.fileno())):
+                return None
+            entry = json.load(file)
+        if entry["key"] != key:
+            return None
+        if any(_stamp(folder) != stamp for folder, stamp in entry["stamps"]):
+            return None
+        result = entry["result"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # missing or corrupt: compute afresh
+    return result if isinstance(result, dict) else None
+
+
+def _foreign(info: os.stat_result) -> bool:
+    """Tell whether another user owns, or could have written, a cache file (POSIX)."""
+    if not hasattr(os, "getuid"):
+        return False
+    return info.st_uid != os.getuid() or bool(info.st_mode & 0o022)
+
+
+def _write(path: str, key: list[Any], result: Result, folders: list[str]) -> None:
+    """Store `result` atomically, unless its folders changed too recently to trust."""
+    stamps = [[folder, _stamp(folder)] for folder in dict.fromkeys(folders)]
+    settled = time.time_ns() - _SETTLE_NS
+    if any(stamp is not None and stamp > settled for _, stamp in stamps):
+        return
+    entry = {"key": key, "stamps": stamps, "result": result}
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            json.dump(entry, file)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

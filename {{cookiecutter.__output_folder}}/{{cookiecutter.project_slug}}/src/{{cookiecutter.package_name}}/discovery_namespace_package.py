@@ -1,0 +1,110 @@
+"""Namespace-package discovery: every module in the ``{{ cookiecutter.package_name }}.plugins`` namespace.
+
+A plugin distribution ships ``{{ cookiecutter.package_name }}/plugins/<plugin>/__init__.py`` (or
+``<plugin>.py``) and *no* ``{{ cookiecutter.package_name }}/__init__.py`` or ``{{ cookiecutter.package_name }}/plugins/__init__.py``:
+``{{ cookiecutter.package_name }}.plugins`` is a PEP 420 namespace package that many distributions share.
+
+A namespace sub-package only searches its parent's ``__path__``; the host's
+``__init__.py`` extends that to every sys.path entry, so plugins installed with
+``--user``, ``--target`` or in editable mode are found. Each ``plugins`` folder
+(a *portion*) is listed directly, as the PyPA guide's ``pkgutil.iter_modules()``
+snippet does, and only the plugins a command needs are imported.
+
+The PyPA guide warns that one plugin shipping an ``__init__.py`` in the wrong place
+breaks the namespace for everyone. The host detects that and warns, naming the
+distribution, and builds the namespace from every portion regardless.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import import_module
+from importlib.machinery import ModuleSpec
+
+from . import __path__ as package_path
+from .environment import modules, owners
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .cache import Result
+    from .loading import Found
+
+NAMESPACE = "{{ cookiecutter.package_name }}.plugins"
+_PACKAGE = "{{ cookiecutter.package_name }}/"
+_RELATIVE = _PACKAGE + "plugins/"
+
+
+def portions() -> list[str]:
+    """Return every ``{{ cookiecutter.package_name }}/plugins`` folder on sys.path, first entry first."""
+    return [p for p in (os.path.join(f, "plugins") for f in package_path) if os.path.isdir(p)]
+
+
+def find() -> tuple[Result, list[str]]:
+    """Find the modules in every portion of the namespace.
+
+    Returns the plugins and warnings, and the folders whose changes make them stale.
+    """
+    found = [(p, *m) for p in portions() for m in modules(p)]
+    misplaced = _misplaced_inits()
+    entries = [os.path.dirname(folder) for folder in package_path]
+    installed = owners(entries, _PACKAGE) if found or misplaced else {}
+    warnings = [_broken(entry, relative, installed) for entry, relative in misplaced]
+    plugins: list[Found] = []
+    first: dict[str, str] = {}
+    for portion, module, relative in found:
+        location = os.path.join(portion, relative)
+        other = first.setdefault(module, location)
+        if other != location:
+            warnings.append(f"module {NAMESPACE}.{module} is found twice: {other} and {location}; using the first")
+            continue
+        entry = os.path.dirname(os.path.dirname(portion))
+        name, version = installed.get((entry, _RELATIVE + relative)) or installed.get(
+            (os.path.normcase(os.path.realpath(entry)), ""), (None, None)
+        )
+        plugins.append(
+            {
+                "name": module,
+                "target": f"{NAMESPACE}.{module}",
+                "distribution": name,
+                "version": version,
+                "location": location,
+                "api_version": None,
+            }
+        )
+    return {"plugins": plugins, "warnings": warnings}, [*sys.path, *package_path, *portions()]
+
+
+def load(found: Found) -> object:
+    """Import a plugin module from the namespace, built from every portion."""
+    if NAMESPACE not in sys.modules:
+        # Build the namespace explicitly: a stray plugins/__init__.py in one portion
+        # would otherwise turn it into a regular package and hide all the others.
+        spec = ModuleSpec(NAMESPACE, None, is_package=True)
+        spec.submodule_search_locations = portions()
+        namespace = type(sys)(NAMESPACE)
+        namespace.__spec__ = spec
+        namespace.__path__ = spec.submodule_search_locations
+        sys.modules[NAMESPACE] = namespace
+    return import_module(found["target"])
+
+
+def _misplaced_inits() -> list[tuple[str, str]]:
+    """Return the ``__init__.py`` files plugins must not ship, as (sys.path entry, path) pairs."""
+    found = []
+    for index, folder in enumerate(package_path):
+        entry = os.path.dirname(folder)
+        for relative in (_PACKAGE + "__init__.py", _RELATIVE + "__init__.py"):
+            if (index, relative) != (0, _PACKAGE + "__init__.py") and os.path.isfile(os.path.join(entry, relative)):
+                found.append((entry, relative))
+    return found
+
+
+def _broken(entry: str, relative: str, installed: dict[tuple[str, str], tuple[str, str]]) -> str:
+    """Warn about a misplaced ``__init__.py``, naming its distribution if known."""
+    owner = installed.get((entry, relative))
+    source = f"{owner[0]} {owner[1]}" if owner else "an unknown distribution"
+    return (
+        f"{os.path.join(entry, relative)} (from {source}) breaks the {NAMESPACE} namespace "
+        "for other plugins; plugins must not ship an __init__.py there. It is ignored."
+    )

@@ -1,0 +1,297 @@
+"""Search a Python package index for plugin projects.
+
+The index's simple repository API is fetched with one streamed request, as
+PEP 691 JSON when the index offers it and PEP 503 HTML otherwise. Only the
+project names that match the plugin naming convention are kept, so even the
+full PyPI listing (tens of MB) is searched in little memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import http.client
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from email.message import Message
+from html.parser import HTMLParser
+from typing import IO
+
+from .environment import normalize
+
+__all__ = ["DEFAULT_INDEX_URL", "SearchError", "normalize", "search_index"]
+
+DEFAULT_INDEX_URL = "https://pypi.org/simple/"
+
+_JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+_HTML_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
+_ACCEPT = f"{_JSON_TYPE}, {_HTML_TYPES[0]};q=0.2, {_HTML_TYPES[1]};q=0.01"
+_USER_AGENT = "plugin-host-search/1.0 (python-urllib)"
+_SCHEMES = ("http", "https")
+_CHUNK_SIZE = 64 * 1024
+_MAX_VALUE = 1024 * 1024  # largest single JSON value (a project entry, meta) to buffer
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class SearchError(Exception):
+    """A one-line, user-facing reason the index could not be searched."""
+
+
+class _BadResponse(Exception):
+    """The index answered with something this module cannot use."""
+
+
+def search_index(index_url: str, prefixes: Sequence[str], *, timeout: float = 15.0) -> list[str]:
+    """Return the sorted normalized project names starting with any prefix.
+
+    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. Any failure
+    to fetch or understand the index raises :class:`SearchError`.
+    """
+    request, shown = _build_request(index_url)
+    wanted = tuple(prefixes)
+    opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return sorted({name for name in _names(response) if name.startswith(wanted)})
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise _error(shown, f"HTTP error {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise _error(shown, f"timed out after {timeout:g} s") from exc
+        raise _error(shown, f"cannot connect ({exc.reason})") from exc
+    except TimeoutError as exc:
+        raise _error(shown, f"timed out after {timeout:g} s") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise _error(shown, f"connection failed ({exc or type(exc).__name__})") from exc
+    except UnicodeDecodeError as exc:
+        raise _error(shown, f"response is not valid UTF-8 ({exc.reason})") from exc
+    except _BadResponse as exc:
+        raise _error(shown, str(exc)) from exc
+
+
+def _error(url: str, reason: str) -> SearchError:
+    """Build a single-line :class:`SearchError` naming ``url``."""
+    return SearchError(" ".join(f"cannot search {url}: {reason}".split()))
+
+
+def _build_request(index_url: str) -> tuple[urllib.request.Request, str]:
+    """Validate ``index_url``; return the request and a password-free URL to show."""
+    try:
+        parts = urllib.parse.urlsplit(index_url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError as exc:
+        raise _error(repr(index_url), f"invalid URL ({exc})") from exc
+    if parts.scheme.lower() not in _SCHEMES:
+        raise _error(repr(index_url), "only http and https URLs are allowed")
+    if not host:
+        raise _error(repr(index_url), "the URL has no host")
+    netloc = f"[{host}]{port}" if ":" in host else f"{host}{port}"
+    shown_netloc = netloc
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    url = urllib.parse.urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+    headers = {"Accept": _ACCEPT, "User-Agent": _USER_AGENT}
+    request = urllib.request.Request(url, headers=headers)
+    if parts.username is not None:
+        # urllib ignores credentials in the URL: send Basic auth, never on redirects.
+        user = urllib.parse.unquote(parts.username)
+        password = urllib.parse.unquote(parts.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        request.add_unredirected_header("Authorization", f"Basic {token}")
+        shown_netloc = f"{parts.username}:***@{netloc}"
+    shown = urllib.parse.urlunsplit((parts.scheme, shown_netloc, path, parts.query, ""))
+    return request, shown
+
+
+class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http and https URLs."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        """Refuse a redirect that leaves http/https (urllib would follow ftp)."""
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in _SCHEMES:
+            fp.close()
+            raise _BadResponse(f"redirected to {newurl!r}; only http and https URLs are allowed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _names(response: http.client.HTTPResponse) -> Iterator[str]:
+    """Yield every normalized project name in the response, as it streams in."""
+    raw_type = response.headers.get("Content-Type") or ""
+    media_type = raw_type.split(";", 1)[0].strip().lower()
+    if media_type == _JSON_TYPE:
+        return _json_names(_text_chunks(response, "utf-8", "strict"))
+    if media_type in _HTML_TYPES:
+        charset = response.headers.get_content_charset() or "utf-8"
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            charset = "utf-8"
+        return _html_names(_text_chunks(response, charset, "replace"))
+    received = repr(raw_type) if raw_type else "no Content-Type"
+    raise _BadResponse(f"unexpected content type {received} (expected {_JSON_TYPE} or text/html)")
+
+
+def _text_chunks(response: http.client.HTTPResponse, encoding: str, errors: str) -> Iterator[str]:
+    """Yield the body as decoded text, one chunk at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    while data := response.read(_CHUNK_SIZE):
+        yield decoder.decode(data)
+    if response.length:  # read(n) does not complain when Content-Length is unmet
+        raise ConnectionError(f"closed with {response.length} bytes still expected")
+    yield decoder.decode(b"", final=True)
+
+
+class _AnchorParser(HTMLParser):
+    """Collect the text of each ``<a>`` element of a PEP 503 page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Start collecting text at ``<a>``."""
+        if tag == "a":
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        """Finish a name at ``</a>``."""
+        if tag == "a" and self._text is not None:
+            self.names.append("".join(self._text).strip())
+            self._text = None
+
+    def handle_data(self, data: str) -> None:
+        """Collect text inside ``<a>`` (it may arrive in pieces)."""
+        if self._text is not None:
+            self._text.append(data)
+
+    def drain(self) -> Iterator[str]:
+        """Yield and forget the normalized names completed so far."""
+        names, self.names = self.names, []
+        return (normalize(name) for name in names if name)
+
+
+def _html_names(chunks: Iterator[str]) -> Iterator[str]:
+    """Yield the normalized names of a PEP 503 HTML project list."""
+    parser = _AnchorParser()
+    for chunk in chunks:
+        parser.feed(chunk)
+        yield from parser.drain()
+    parser.close()
+    yield from parser.drain()
+
+
+class _JSONStream:
+    """Decode a JSON document one small value at a time from text chunks."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+
+    def _fill(self) -> bool:
+        """Drop consumed text and append the next chunk; False at end of input."""
+        chunk = next(self._chunks, None)
+        if chunk is None:
+            self._eof = True
+            return False
+        self._buf = self._buf[self._pos :] + chunk
+        self._pos = 0
+        return True
+
+    def peek(self) -> str:
+        """Skip whitespace; return the next character ("" at end of input)."""
+        while True:
+            self._pos = _JSON_WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf) or not self._fill():
+                return self._buf[self._pos : self._pos + 1]
+
+    def take(self, allowed: str) -> str:
+        """Consume the next character, which must be one of ``allowed``."""
+        char = self.peek()
+        if not char or char not in allowed:
+            expected = " or ".join(repr(c) for c in allowed)
+            found = repr(char) if char else "end of data"
+            raise _BadResponse(f"malformed JSON: expected {expected}, found {found}")
+        self._pos += 1
+        return char
+
+    def value(self) -> object:
+        """Decode and consume the next complete JSON value."""
+        self.peek()
+        while True:
+            try:
+                obj, end = _DECODER.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                if self._eof or len(self._buf) - self._pos > _MAX_VALUE:
+                    raise _BadResponse(f"malformed JSON: {exc.msg}") from exc
+            else:
+                # A value ending exactly at the buffer end (a number) may go on.
+                if end < len(self._buf) or self._eof:
+                    self._pos = end
+                    return obj
+            self._fill()
+
+    def elements(self, close: str) -> Iterator[None]:
+        """Step through comma-separated items until ``close``; caller reads each."""
+        if self.peek() == close:
+            self.take(close)
+            return
+        while True:
+            yield
+            if self.take("," + close) == close:
+                return
+
+
+def _json_names(chunks: Iterator[str]) -> Iterator[str]:
+    """Yield the normalized names of a PEP 691 project list, checking ``meta``."""
+    stream = _JSONStream(chunks)
+    stream.take("{")
+    keys: set[str] = set()
+    for _ in stream.elements("}"):
+        key = stream.value()
+        if not isinstance(key, str):
+            raise _BadResponse("malformed JSON: object key is not a string")
+        stream.take(":")
+        keys.add(key)
+        if key == "projects":
+            stream.take("[")
+            for _ in stream.elements("]"):
+                project = stream.value()
+                name = project.get("name") if isinstance(project, dict) else None
+                if not isinstance(name, str):
+                    raise _BadResponse("malformed JSON: project without a 'name' string")
+                yield normalize(name)
+        elif key == "meta":
+            _check_meta(stream.value())
+        else:
+            stream.value()
+    if stream.peek():
+        raise _BadResponse("malformed JSON: unexpected data after the top-level object")
+    for required in ("meta", "projects"):
+        if required not in keys:
+            raise _BadResponse(f"malformed JSON: no {required!r} key")
+
+
+def _check_meta(meta: object) -> None:
+    """Require a PEP 691 ``meta`` object with a 1.x ``api-version``."""
+    version = meta.get("api-version") if isinstance(meta, dict) else None
+    if not isinstance(version, str):
+        raise _BadResponse("malformed JSON: 'meta' has no 'api-version' string")
+    if version.split(".")[0] != "1":
+        raise _BadResponse(f"unsupported simple API version {version!r} (only 1.x is supported)")
