@@ -47,8 +47,7 @@ def find() -> tuple[Result, list[str]]:
     """
     found = [(p, *m) for p in portions() for m in modules(p)]
     misplaced = _misplaced_inits()
-    entries = [os.path.dirname(folder) for folder in package_path]
-    installed = owners(entries, _PACKAGE) if found or misplaced else {}
+    installed = owners(sys.path, _PACKAGE) if found or misplaced else {}
     warnings = [_broken(entry, relative, installed) for entry, relative in misplaced]
     plugins: list[Found] = []
     first: dict[str, str] = {}

@@ -1,0 +1,200 @@
+"""Shared fixtures: bake once per style, build once per distribution, reuse environments.
+
+Slow steps are timed and summarised at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+STYLES: list[str] = TEMPLATE["discovery"]
+SCAFFOLDS: list[str] = TEMPLATE["scaffold"]
+DEFAULT_SCAFFOLD = SCAFFOLDS[0]
+TIMINGS: list[tuple[str, float]] = []
+
+
+@contextmanager
+def timed(what: str) -> Iterator[None]:
+    """Record how long a slow step takes, for the summary at the end."""
+    start = time.perf_counter()
+    yield
+    TIMINGS.append((what, time.perf_counter() - start))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the slow steps, slowest first."""
+    if TIMINGS:
+        terminalreporter.section("slow steps")
+        for what, seconds in sorted(TIMINGS, key=lambda t: -t[1])[:25]:
+            terminalreporter.write_line(f"{seconds:7.1f} s  {what}")
+
+
+def sh(*command: str | Path, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run a command, capturing text output; on failure, fail with all it printed."""
+    kwargs.setdefault("timeout", 600)
+    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"exit {result.returncode}: {' '.join(map(str, command))}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}",
+            pytrace=False,
+        )
+    return result
+
+
+class Venv:
+    """A fresh virtual environment, filled by the test run's own pip."""
+
+    def __init__(self, path: Path, cache: Path) -> None:
+        with timed(f"venv {path.name}"):
+            sh(sys.executable, "-m", "venv", "--without-pip", path)
+        self.path = path
+        self.bin = path / ("Scripts" if os.name == "nt" else "bin")
+        self.python = self.bin / "python"
+        self.env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        for name in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH"):
+            self.env.pop(name, None)
+
+    def pip(self, *args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        """Run pip for this environment, offline, from the wheelhouse."""
+        offline = ("--no-index", "--find-links", str(WHEELHOUSE)) if args[0] == "install" else ()
+        with timed(f"pip {args[0]} in {self.path.name}"):
+            return sh(
+                sys.executable, "-m", "pip", "--python", self.python, *args, *offline,
+                "--disable-pip-version-check", "-q", **kwargs,
+            )
+
+    def run(self, *args: str | Path, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        """Run a program of this environment."""
+        env = {**self.env, **kwargs.pop("env", {})}  # type: ignore[dict-item]
+        return sh(*args, check=check, env=env, **kwargs)
+
+    def host(self, slug: str, *args: str, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        """Run the host's console command, from a clean working directory."""
+        kwargs.setdefault("cwd", self.path)
+        return self.run(self.bin / slug, *args, check=check, **kwargs)
+
+    def plugins(self, slug: str, **kwargs: object) -> dict[str, dict[str, object]]:
+        """Return ``plugins --json`` by plugin name."""
+        reports = json.loads(self.host(slug, "plugins", "--json", **kwargs).stdout)
+        return {r["name"]: r for r in reports}
+
+
+WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables")
+WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
+
+
+@pytest.fixture(scope="session")
+def wheelhouse() -> Path:
+    """Wheels of what the generated projects' tests need, fetched once per machine."""
+    WHEELHOUSE.mkdir(parents=True, exist_ok=True)
+    stamp = WHEELHOUSE / "needs.txt"
+    if not stamp.exists() or stamp.read_text() != "\n".join(WHEELHOUSE_NEEDS):
+        with timed("wheelhouse"):
+            sh(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, *WHEELHOUSE_NEEDS)
+        stamp.write_text("\n".join(WHEELHOUSE_NEEDS))
+    return WHEELHOUSE
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session-wide scratch folder."""
+    return tmp_path_factory.mktemp("work")
+
+
+def bake(cookies: object, **answers: str) -> Path:
+    """Bake the template with these answers and return the project folder."""
+    with timed(f"bake {answers}"):
+        result = cookies.bake(extra_context=answers)  # type: ignore[attr-defined]
+    assert result.exception is None, f"bake failed: {result.exception!r}"
+    assert result.exit_code == 0
+    return Path(result.project_path)
+
+
+class Baked:
+    """One style baked with the defaults, its distributions built once."""
+
+    def __init__(self, style: str, project: Path, dist: Path) -> None:
+        self.style = style
+        self.project = project
+        self.context = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
+        self.slug = self.context["project_slug"]
+        self.package = self.context["package_name"]
+        self.plugin = self.context["plugin_name"]
+        self.plugin_project = f"{self.slug}-{self.plugin.replace('_', '-')}"
+        self.host_dir = project / self.slug
+        self.plugin_dir = project / self.plugin_project
+        self.dist = dist
+
+    def build(self, source: Path) -> tuple[Path, Path]:
+        """Build the sdist and wheel of `source` with ``python -m build``; return both."""
+        out = self.dist / source.name
+        if not out.exists():
+            with timed(f"build {source.name} ({self.style})"):
+                sh(sys.executable, "-m", "build", "--outdir", out, source)
+        sdists, wheels = list(out.glob("*.tar.gz")), list(out.glob("*.whl"))
+        assert len(sdists) == 1 and len(wheels) == 1, f"expected one sdist and one wheel: {sdists + wheels}"
+        return sdists[0], wheels[0]
+
+
+@pytest.fixture(scope="session", params=STYLES)
+def baked(request: pytest.FixtureRequest, cookies_session: object, workdir: Path) -> Baked:
+    """The template baked with its defaults and each discovery style."""
+    style = request.param
+    project = bake(cookies_session, discovery=style)
+    return Baked(style, project, workdir / f"dist-{style}")
+
+
+@pytest.fixture(scope="session")
+def host_env(baked: Baked, wheelhouse: Path, workdir: Path) -> Venv:
+    """A fresh environment with the host installed from its wheel (and pytest)."""
+    venv = Venv(workdir / f"venv-{baked.style}", workdir / f"cache-{baked.style}")
+    venv.pip("install", baked.build(baked.host_dir)[1], "pytest")
+    return venv
+
+
+@pytest.fixture(scope="session")
+def plugin_wheel(cookies_session: object, workdir: Path) -> object:
+    """Build a wheel of a plugin-only bake for an existing host, optionally edited first.
+
+    ``plugin_wheel(baked, "weather", source="...")`` replaces the plugin module's
+    code; ``version=`` and ``api=`` change what its metadata declares.
+    """
+    built: dict[tuple[object, ...], Path] = {}
+
+    def make(baked: Baked, name: str, source: str | None = None, version: str = "0.1.0", api: int = 1) -> Path:
+        key = (baked.style, name, source, version, api)
+        if key not in built:
+            project = bake(
+                cookies_session, scaffold="plugin-only", discovery=baked.style, plugin_name=name, version=version
+            )
+            module = plugin_module(project, baked, name)
+            if source is not None:
+                module.write_text(source)
+            pyproject = project / "pyproject.toml"
+            pyproject.write_text(pyproject.read_text().replace(f'{name} = "1"', f'{name} = "{api}"'))
+            out = workdir / f"plugin-{baked.style}-{len(built)}"
+            with timed(f"build plugin {name} ({baked.style})"):
+                sh(sys.executable, "-m", "build", "--wheel", "--outdir", out, project)
+            (built[key],) = out.glob("*.whl")
+        return built[key]
+
+    return make
+
+
+def plugin_module(project: Path, baked: Baked, name: str) -> Path:
+    """Return the ``__init__.py`` of plugin `name` in a plugin project."""
+    if baked.style == "namespace-package":
+        return project / "src" / baked.package / "plugins" / name / "__init__.py"
+    return project / "src" / f"{baked.package}_{name}" / "__init__.py"

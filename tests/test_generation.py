@@ -1,0 +1,119 @@
+"""Baking: the exact tree per style, nothing left unrendered, valid TOML/JSON, ruff clean."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import STYLES, Baked, bake, sh
+
+COMMON = {
+    ".cookiecutter.json",
+    ".github/workflows/ci.yml",
+    ".gitignore",
+    "README.md",
+    "my-app/LICENSE",
+    "my-app/README.md",
+    "my-app/pyproject.toml",
+    "my-app/src/my_app/__init__.py",
+    "my-app/src/my_app/__main__.py",
+    "my-app/src/my_app/cache.py",
+    "my-app/src/my_app/cli.py",
+    "my-app/src/my_app/contract.py",
+    "my-app/src/my_app/environment.py",
+    "my-app/src/my_app/loading.py",
+    "my-app/src/my_app/py.typed",
+    "my-app/src/my_app/search.py",
+    "my-app-hello/LICENSE",
+    "my-app-hello/README.md",
+    "my-app-hello/pyproject.toml",
+    "my-app-hello/tests/test_plugin.py",
+}
+HOST_TESTS = "my-app/tests/"
+PER_STYLE = {
+    "entry-point": {
+        "my-app/src/my_app/discovery_entry_point.py",
+        "my-app-hello/src/my_app_hello/__init__.py",
+        "my-app-hello/src/my_app_hello/py.typed",
+    },
+    "naming-convention": {
+        "my-app/src/my_app/discovery_naming_convention.py",
+        "my-app-hello/src/my_app_hello/__init__.py",
+        "my-app-hello/src/my_app_hello/py.typed",
+    },
+    "namespace-package": {
+        "my-app/src/my_app/discovery_namespace_package.py",
+        "my-app-hello/src/my_app/plugins/hello/__init__.py",
+        "my-app-hello/src/my_app/plugins/hello/py.typed",
+    },
+}
+UNRENDERED = re.compile(r"\{\{|\{%|\{#|cookiecutter\.")
+
+
+def files(root: Path) -> set[str]:
+    """Every file under `root`, as a relative POSIX path."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_every_style_has_an_expected_tree() -> None:
+    assert set(PER_STYLE) == set(STYLES)
+
+
+def test_exact_tree(baked: Baked) -> None:
+    tree = files(baked.project)
+    host_tests = {f for f in tree if f.startswith(HOST_TESTS)}
+    assert host_tests, "the host has tests"
+    assert tree - host_tests == COMMON | PER_STYLE[baked.style]
+    folders = [p for p in baked.project.rglob("*") if p.is_dir()]
+    assert all(any(f.iterdir()) for f in folders), "no empty folders"
+
+
+def test_nothing_of_other_styles_remains(baked: Baked) -> None:
+    others = [s for s in STYLES if s != baked.style]
+    text = "\n".join(p.read_text() for p in baked.project.rglob("*.py"))
+    for other in others:
+        module = "discovery_" + other.replace("-", "_")
+        assert module not in text and not list(baked.project.rglob(module + ".py"))
+    if baked.style != "entry-point":
+        assert "entry-points" not in (baked.plugin_dir / "pyproject.toml").read_text()
+        assert "importlib.metadata import Distribution" not in text
+
+
+def test_nothing_left_unrendered(baked: Baked) -> None:
+    for path in baked.project.rglob("*"):
+        assert not UNRENDERED.search(path.name), path
+        if path.is_file() and path.name != "ci.yml":
+            assert not UNRENDERED.search(path.read_text()), path
+    workflow = (baked.project / ".github/workflows/ci.yml").read_text()
+    assert UNRENDERED.findall(workflow) == ["{{"], "only the workflow's own ${{ matrix }} remains"
+
+
+def test_toml_and_json_parse(baked: Baked) -> None:
+    tomls = list(baked.project.rglob("*.toml"))
+    jsons = list(baked.project.rglob("*.json"))
+    assert len(tomls) == 2 and jsons
+    for path in tomls:
+        tomllib.loads(path.read_text())
+    for path in jsons:
+        json.loads(path.read_text())
+
+
+def test_ruff_is_clean(baked: Baked) -> None:
+    for dist in (baked.host_dir, baked.plugin_dir):
+        sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=dist)
+        sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=dist)
+
+
+@pytest.mark.parametrize("name", ['O\'Brien "the" \\ Builder', "Zoë <&> 'Q'"])
+def test_quotes_and_backslashes_give_valid_toml(cookies: object, name: str) -> None:
+    description = 'Say "hi" \\ bye'
+    project = bake(cookies, author_name=name, description=description)
+    for path in project.rglob("pyproject.toml"):
+        meta = tomllib.loads(path.read_text())["project"]
+        assert meta["authors"][0]["name"] == name
+    host = tomllib.loads((project / "my-app/pyproject.toml").read_text())["project"]
+    assert host["description"] == description

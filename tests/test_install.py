@@ -1,0 +1,76 @@
+"""Each style: build with ``python -m build``, install four ways, and drive the host."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Baked, Venv, plugin_module, sh
+
+
+def assert_discovered(venv: Venv, baked: Baked, **env: str) -> None:
+    """The host lists the example plugin as ok, with its distribution and version, and runs it."""
+    plugin = venv.plugins(baked.slug, env=env)[baked.plugin]
+    assert plugin["status"] == "ok", plugin
+    assert plugin["distribution"] == baked.plugin_project
+    assert plugin["version"] == baked.context["version"]
+    assert plugin["error"] is None
+    result = venv.host(baked.slug, "run", baked.plugin, "Ada", env=env)
+    assert "Hello, Ada!" in result.stdout
+
+
+def test_host_alone_lists_no_plugin_and_says_how_to_start_one(host_env: Venv, baked: Baked) -> None:
+    assert host_env.plugins(baked.slug) == {}
+    text = host_env.host(baked.slug, "plugins").stdout
+    assert "scaffold=plugin-only" in text and f"discovery={baked.style}" in text
+    assert host_env.host(baked.slug, "--version").stdout.strip() == f"{baked.slug} {baked.context['version']}"
+    assert "run" in host_env.host(baked.slug, "--help").stdout
+    module = host_env.run(host_env.python, "-m", baked.package, "--version", cwd=host_env.path)
+    assert module.stdout == host_env.host(baked.slug, "--version").stdout
+
+
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_installed_from_a_built_distribution(host_env: Venv, baked: Baked, kind: str) -> None:
+    sdist, wheel = baked.build(baked.plugin_dir)
+    host_env.pip("install", wheel if kind == "wheel" else sdist)
+    try:
+        assert_discovered(host_env, baked)
+        with_tests = host_env.run(host_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=baked.plugin_dir)
+        assert " passed" in with_tests.stdout
+    finally:
+        host_env.pip("uninstall", "-y", baked.plugin_project)
+    assert baked.plugin not in host_env.plugins(baked.slug)
+
+
+def test_installed_editable_and_edits_show_without_reinstall(host_env: Venv, baked: Baked, tmp_path: Path) -> None:
+    source = tmp_path / baked.plugin_project
+    shutil.copytree(baked.plugin_dir, source)
+    host_env.pip("install", "-e", source)
+    try:
+        assert_discovered(host_env, baked)
+        module = plugin_module(source, baked, baked.plugin)
+        module.write_text(module.read_text().replace('SUMMARY = "', 'SUMMARY = "Edited: '))
+        assert host_env.plugins(baked.slug)[baked.plugin]["summary"].startswith("Edited: ")
+    finally:
+        host_env.pip("uninstall", "-y", baked.plugin_project)
+
+
+def test_installed_in_another_sys_path_entry(host_env: Venv, baked: Baked, tmp_path: Path) -> None:
+    _, wheel = baked.build(baked.plugin_dir)
+    target = tmp_path / "target"
+    host_env.pip("install", "--no-deps", "--target", target, wheel)
+    assert_discovered(host_env, baked, PYTHONPATH=str(target))
+    assert baked.plugin not in host_env.plugins(baked.slug)
+
+
+def test_generated_host_test_suite_passes(host_env: Venv, baked: Baked) -> None:
+    result = host_env.run(host_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=baked.host_dir)
+    assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+def test_generated_code_runs_on_the_python_it_claims(baked: Baked) -> None:
+    floor = tuple(int(p) for p in baked.context["python_requires"].split("."))
+    assert sys.version_info[:2] >= floor
+    sh(sys.executable, "-m", "compileall", "-q", baked.project)
