@@ -74,4 +74,4 @@ def main(answers: dict[str, str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(json.loads(r'''{{ cookiecutter | tojson }}''')))
+    sys.exit(main(json.loads(r"""{{ cookiecutter | tojson }}""")))

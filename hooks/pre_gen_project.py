@@ -76,7 +76,7 @@ def main(answers: dict[str, object], choices: dict[str, list[str]]) -> int:
 if __name__ == "__main__":
     sys.exit(
         main(
-            json.loads(r'''{{ cookiecutter | tojson }}'''),
-            choices(json.loads(r'''{{ _cookiecutter | default({}) | tojson }}''')),
+            json.loads(r"""{{ cookiecutter | tojson }}"""),
+            choices(json.loads(r"""{{ _cookiecutter | default({}) | tojson }}""")),
         )
     )

@@ -32,6 +32,11 @@ def timed(what: str) -> Iterator[None]:
     TIMINGS.append((what, time.perf_counter() - start))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Bake this template, wherever pytest runs from."""
+    config.option.template = str(ROOT)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the slow steps, slowest first."""
     if TIMINGS:
@@ -71,8 +76,16 @@ class Venv:
         offline = ("--no-index", "--find-links", str(WHEELHOUSE)) if args[0] == "install" else ()
         with timed(f"pip {args[0]} in {self.path.name}"):
             return sh(
-                sys.executable, "-m", "pip", "--python", self.python, *args, *offline,
-                "--disable-pip-version-check", "-q", **kwargs,
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                self.python,
+                *args,
+                *offline,
+                "--disable-pip-version-check",
+                "-q",
+                **kwargs,
             )
 
     def run(self, *args: str | Path, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -111,6 +124,11 @@ def wheelhouse() -> Path:
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A session-wide scratch folder."""
     return tmp_path_factory.mktemp("work")
+
+
+def files(root: Path) -> set[str]:
+    """Every file under `root`, as a relative POSIX path."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
 def bake(cookies: object, **answers: str) -> Path:

@@ -78,7 +78,7 @@ def test_an_unknown_choice_is_refused() -> None:
     assert "discovery='magic'" in problem and all(s in problem for s in TEMPLATE["discovery"])
 
 
-@pytest.mark.parametrize(("variable", "value"), BAD[:6] + [("plugin_name", "my_app")])
+@pytest.mark.parametrize(("variable", "value"), [*BAD[:6], ("plugin_name", "my_app")])
 def test_bad_answers_stop_the_bake_and_leave_nothing(
     cookies: object, tmp_path: Path, capfd: pytest.CaptureFixture[str], variable: str, value: str
 ) -> None:
@@ -100,10 +100,12 @@ def test_no_answer_can_inject_code(cookies: object, tmp_path: Path, field: str) 
     assert not marker.exists()
 
 
-def test_every_pruned_path_exists_in_the_template() -> None:
-    for answers in ({**DEFAULTS, "discovery": s, "scaffold": m} for s in CHOICES["discovery"] for m in CHOICES["scaffold"]):
-        remove, _ = post.paths({**answers, "__plugin_project": "p", "__plugin_module": "m"})
-        assert remove
+def test_every_combination_prunes_something() -> None:
+    for style in CHOICES["discovery"]:
+        for scaffold in CHOICES["scaffold"]:
+            answers = {**DEFAULTS, "discovery": style, "scaffold": scaffold}
+            remove, hoist = post.paths({**answers, "__plugin_project": "p", "__plugin_module": "m"})
+            assert remove and (hoist == "p") == (scaffold == "plugin-only")
 
 
 def test_pruning_table_covers_every_style() -> None:
@@ -118,11 +120,13 @@ def test_apply_removes_hoists_and_fails_loudly(tmp_path: Path) -> None:
     (tmp_path / "up" / "README.md").write_text("plugin")
     post.apply(tmp_path, ["gone"], "up")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "keep.txt", "src"]
-    with pytest.raises(LookupError, match="missing.py"):
+    with pytest.raises(LookupError, match=r"missing\.py"):
         post.apply(tmp_path, ["missing.py"], None)
 
 
-def test_post_hook_reports_drift_as_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_post_hook_reports_drift_as_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert post.main({**DEFAULTS, "__plugin_project": "my-app-hello", "__plugin_module": "my_app_hello"}) == 1
     assert "the pruning table names paths the template lacks" in capsys.readouterr().err
@@ -131,6 +135,6 @@ def test_post_hook_reports_drift_as_an_error(tmp_path: Path, monkeypatch: pytest
 def test_answers_reach_the_hooks_as_json_data() -> None:
     for name in ("pre_gen_project", "post_gen_project"):
         source = (ROOT / "hooks" / f"{name}.py").read_text()
-        assert "json.loads(r'''{{ cookiecutter | tojson }}''')" in source
+        assert 'json.loads(r"""{{ cookiecutter | tojson }}""")' in source
         assert '"{{ cookiecutter.' not in source
     json.loads(json.dumps(DEFAULTS))

@@ -1,4 +1,9 @@
 """{{ cookiecutter.project_name }}: a command-line application that plugins extend."""
+{%- if cookiecutter.discovery == "namespace-package" %}
+
+import os as _os
+import sys as _sys
+{%- endif %}
 
 __version__ = "{{ cookiecutter.version }}"
 {%- if cookiecutter.discovery == "namespace-package" %}
@@ -7,9 +12,6 @@ __version__ = "{{ cookiecutter.version }}"
 # __path__. Add the {{ cookiecutter.package_name }} folder of every other sys.path entry, as
 # pkgutil.extend_path would, so that plugins installed with --user, --target or in
 # editable mode are found too. (This costs a few stat calls; pkgutil costs ~10 ms.)
-import os as _os  # noqa: E402
-import sys as _sys  # noqa: E402
-
 __path__ = [
     *__path__,
     *(

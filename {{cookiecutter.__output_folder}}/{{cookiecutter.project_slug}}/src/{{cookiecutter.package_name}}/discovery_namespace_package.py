@@ -31,13 +31,23 @@ if TYPE_CHECKING:
     from .loading import Found
 
 NAMESPACE = "{{ cookiecutter.package_name }}.plugins"
-_PACKAGE = "{{ cookiecutter.package_name }}/"
-_RELATIVE = _PACKAGE + "plugins/"
+_PACKAGE = "{{ cookiecutter.package_name }}"
+_RELATIVE = _PACKAGE + "/plugins/"
 
 
 def portions() -> list[str]:
-    """Return every ``{{ cookiecutter.package_name }}/plugins`` folder on sys.path, first entry first."""
-    return [p for p in (os.path.join(f, "plugins") for f in package_path) if os.path.isdir(p)]
+    """Return every ``{{ cookiecutter.package_name }}/plugins`` folder on sys.path, first entry first.
+
+    This reads sys.path now, not the package's ``__path__``: ``python -m`` had the
+    working directory on sys.path when the package was imported, but not any more.
+    """
+    return [p for p in (os.path.join(f, "plugins") for f in _package_folders()) if os.path.isdir(p)]
+
+
+def _package_folders() -> list[str]:
+    """Return every ``{{ cookiecutter.package_name }}`` folder on sys.path, first entry first."""
+    folders = (os.path.join(entry or os.curdir, _PACKAGE) for entry in sys.path)
+    return list(dict.fromkeys(f for f in folders if os.path.isdir(f)))
 
 
 def find() -> tuple[Result, list[str]]:
@@ -47,20 +57,23 @@ def find() -> tuple[Result, list[str]]:
     """
     found = [(p, *m) for p in portions() for m in modules(p)]
     misplaced = _misplaced_inits()
-    installed = owners(sys.path, _PACKAGE) if found or misplaced else {}
+    installed = owners(sys.path, _PACKAGE + "/") if found or misplaced else {}
     warnings = [_broken(entry, relative, installed) for entry, relative in misplaced]
     plugins: list[Found] = []
     first: dict[str, str] = {}
     for portion, module, relative in found:
         location = os.path.join(portion, relative)
-        other = first.setdefault(module, location)
-        if other != location:
-            warnings.append(f"module {NAMESPACE}.{module} is found twice: {other} and {location}; using the first")
-            continue
         entry = os.path.dirname(os.path.dirname(portion))
         name, version = installed.get((entry, _RELATIVE + relative)) or installed.get(
             (os.path.normcase(os.path.realpath(entry)), ""), (None, None)
         )
+        source = f"{location} ({name} {version})" if name else location
+        other = first.setdefault(module, source)
+        if other != source:
+            warnings.append(
+                f"module {NAMESPACE}.{module} is found twice: {other} and {source}; using the first"
+            )
+            continue
         plugins.append(
             {
                 "name": module,
@@ -71,7 +84,7 @@ def find() -> tuple[Result, list[str]]:
                 "api_version": None,
             }
         )
-    return {"plugins": plugins, "warnings": warnings}, [*sys.path, *package_path, *portions()]
+    return {"plugins": plugins, "warnings": warnings}, [*sys.path, *_package_folders(), *portions()]
 
 
 def load(found: Found) -> object:
@@ -90,11 +103,13 @@ def load(found: Found) -> object:
 
 def _misplaced_inits() -> list[tuple[str, str]]:
     """Return the ``__init__.py`` files plugins must not ship, as (sys.path entry, path) pairs."""
+    host = os.path.join(package_path[0], "__init__.py")
     found = []
-    for index, folder in enumerate(package_path):
+    for folder in _package_folders():
         entry = os.path.dirname(folder)
-        for relative in (_PACKAGE + "__init__.py", _RELATIVE + "__init__.py"):
-            if (index, relative) != (0, _PACKAGE + "__init__.py") and os.path.isfile(os.path.join(entry, relative)):
+        for relative in (_PACKAGE + "/__init__.py", _RELATIVE + "__init__.py"):
+            path = os.path.join(entry, relative)
+            if os.path.isfile(path) and not os.path.samefile(path, host):
                 found.append((entry, relative))
     return found
 

@@ -38,13 +38,16 @@ def find() -> tuple[Result, list[str]]:
     first: dict[str, str] = {}
     for entry, module, relative in found:
         location = os.path.join(entry, relative)
-        other = first.setdefault(module, location)
-        if other != location:
-            warnings.append(f"module {module} is found twice: {other} and {location}; using the first")
-            continue
         name, version = installed.get((entry, relative)) or installed.get(
             (os.path.normcase(os.path.realpath(entry)), ""), (None, None)
         )
+        source = f"{location} ({name} {version})" if name else location
+        other = first.setdefault(module, source)
+        if other != source:
+            warnings.append(
+                f"module {module} is found twice: {other} and {source}; using the first"
+            )
+            continue
         plugins.append(
             {
                 "name": module[len(PREFIX) :],
@@ -61,4 +64,3 @@ def find() -> tuple[Result, list[str]]:
 def load(found: Found) -> object:
     """Import a plugin module."""
     return import_module(found["target"])
-

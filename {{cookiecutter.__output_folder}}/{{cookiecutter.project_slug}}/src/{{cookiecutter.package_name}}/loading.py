@@ -159,12 +159,19 @@ def report() -> list[Report]:
 
 
 def installed_distributions() -> dict[str, str]:
-    """Return the installed distributions as {normalized name: version}."""
+    """Return the installed distributions as {normalized name: version}.
+
+    Of a distribution installed twice, the copy first on sys.path counts, as it
+    does for imports and for importlib.metadata.version().
+    """
     from importlib.metadata import distributions
 
     from .environment import normalize
 
-    return {normalize(d.metadata["Name"] or ""): d.version for d in distributions()}
+    installed: dict[str, str] = {}
+    for dist in distributions():
+        installed.setdefault(normalize(dist.metadata["Name"] or ""), dist.version)
+    return installed
 
 
 def bootstrap_command() -> str:
