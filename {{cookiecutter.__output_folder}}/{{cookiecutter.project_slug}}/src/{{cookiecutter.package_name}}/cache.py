@@ -10,12 +10,16 @@ two changes within one clock tick alike.
 The files live in the user's cache folder, never the working directory; a file
 that is corrupt, or that another user owns or could have written, is ignored.
 Set {{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE=1 to switch the cache off.
+
+Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
+loads in microseconds and needs no import, where json would add ~4 ms (it imports
+re) to every start. Like ``.pyc`` files, entries are trusted only from the user's
+own folder.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import marshal
 import os
 import sys
 import time
@@ -42,7 +46,7 @@ def cached(compute: Callable[[], tuple[Result, list[str]]]) -> Result:
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
     path = cache_file()
-    key = [SCHEMA, __version__, sys.executable, sys.version, sys.path]
+    key = (SCHEMA, __version__, sys.executable, sys.version, tuple(sys.path))
     result = _read(path, key)
     if result is None:
         result, folders = compute()
@@ -59,8 +63,8 @@ def cache_file() -> str:
         or os.environ.get("LOCALAPPDATA")
         or os.path.join(os.path.expanduser("~"), ".cache")
     )
-    digest = zlib.crc32(json.dumps([sys.executable, sys.path]).encode())
-    return os.path.join(root, "{{ cookiecutter.project_slug }}", f"plugins-{digest:08x}.json")
+    digest = zlib.crc32(marshal.dumps((sys.executable, tuple(sys.path))))
+    return os.path.join(root, "{{ cookiecutter.project_slug }}", f"plugins-{digest:08x}.cache")
 
 
 def _stamp(path: str) -> int | None:
@@ -71,19 +75,19 @@ def _stamp(path: str) -> int | None:
         return None
 
 
-def _read(path: str, key: list[Any]) -> Result | None:
+def _read(path: str, key: tuple[Any, ...]) -> Result | None:
     """Return the result stored in `path` if it is sound, ours and still fresh."""
     try:
-        with open(path, encoding="utf-8") as file:
+        with open(path, "rb") as file:
             if _foreign(os.fstat(file.fileno())):
                 return None
-            entry = json.load(file)
+            entry = marshal.load(file)
         if entry["key"] != key:
             return None
         if any(_stamp(folder) != stamp for folder, stamp in entry["stamps"]):
             return None
         result = entry["result"]
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None  # missing or corrupt: compute afresh
     return result if isinstance(result, dict) else None
 
@@ -95,19 +99,24 @@ def _foreign(info: os.stat_result) -> bool:
     return info.st_uid != os.getuid() or bool(info.st_mode & 0o022)
 
 
-def _write(path: str, key: list[Any], result: Result, folders: list[str]) -> None:
+def _write(path: str, key: tuple[Any, ...], result: Result, folders: list[str]) -> None:
     """Store `result` atomically, unless its folders changed too recently to trust."""
-    stamps = [[folder, _stamp(folder)] for folder in dict.fromkeys(folders)]
+    import contextlib  # only when the cache misses
+
+    stamps = [(folder, _stamp(folder)) for folder in dict.fromkeys(folders)]
     settled = time.time_ns() - _SETTLE_NS
     if any(stamp is not None and stamp > settled for _, stamp in stamps):
         return
-    entry = {"key": key, "stamps": stamps, "result": result}
     temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
-            json.dump(entry, file)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    # A cache that cannot be written (read-only home, a value marshal cannot store)
+    # is no cache: carry on without it.
+    with contextlib.suppress(OSError, ValueError):
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            with open(os.open(temporary, flags, 0o600), "wb") as file:
+                marshal.dump({"key": key, "stamps": stamps, "result": result}, file)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
