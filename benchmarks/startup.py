@@ -166,9 +166,7 @@ def git_state(template: Path) -> dict[str, Any]:
     """Return the template's git commit and whether its work tree has changes."""
     try:
         commit = _check(["git", "-C", str(template), "rev-parse", "HEAD"]).strip()
-        changes = _check(
-            ["git", "-C", str(template), "status", "--porcelain", "--", *TEMPLATE_PARTS]
-        )
+        changes = _check(["git", "-C", str(template), "status", "--porcelain", "--", *TEMPLATE_PARTS])
     except (OSError, RuntimeError):
         return {"commit": None, "dirty": None}
     return {"commit": commit, "dirty": bool(changes.strip())}
@@ -176,15 +174,11 @@ def git_state(template: Path) -> dict[str, Any]:
 
 def _isolation_args(isolation: str) -> list[str]:
     """Return build's isolation flag: off when asked, or when hatchling is here."""
-    off = isolation == "off" or (
-        isolation == "auto" and importlib.util.find_spec("hatchling") is not None
-    )
+    off = isolation == "off" or (isolation == "auto" and importlib.util.find_spec("hatchling") is not None)
     return ["--no-isolation"] if off else []
 
 
-def host_wheels(
-    style: str, work: Path, phases: Phases, *, template: Path = ROOT, isolation: str = "auto"
-) -> Path:
+def host_wheels(style: str, work: Path, phases: Phases, *, template: Path = ROOT, isolation: str = "auto") -> Path:
     """Return a folder with the host and example plugin wheels, baking and building if needed."""
     template = snapshot(template, work)
     out = work / "wheels" / f"{style}-{template.name}"
@@ -220,9 +214,7 @@ def _check(argv: Sequence[str | os.PathLike[str]], **kwargs: Any) -> str:
     done = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
     if done.returncode:
         command = " ".join(map(str, argv))
-        raise RuntimeError(
-            f"{command[:300]} failed ({done.returncode}):\n{done.stdout}{done.stderr}"
-        )
+        raise RuntimeError(f"{command[:300]} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     return done.stdout
 
 
@@ -232,9 +224,7 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + raw.decode("ascii")
 
 
-def write_wheel(
-    path: Path, name: str, files: dict[str, str], entry_points: str = "", summary: str = ""
-) -> None:
+def write_wheel(path: Path, name: str, files: dict[str, str], entry_points: str = "", summary: str = "") -> None:
     """Write a pure-Python wheel with `files`, METADATA, WHEEL, RECORD and entry points."""
     stem = path.name.split("-", 2)
     info = f"{stem[0]}-{stem[1]}.dist-info"
@@ -243,10 +233,7 @@ def write_wheel(
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {stem[1]}\n"
             f"Summary: {summary or name}\nRequires-Python: >=3.8\n"
         ),
-        f"{info}/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: startup-bench\n"
-            "Root-Is-Purelib: true\nTag: py3-none-any\n"
-        ),
+        f"{info}/WHEEL": ("Wheel-Version: 1.0\nGenerator: startup-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
     }
     if entry_points:
         meta[f"{info}/entry_points.txt"] = entry_points
@@ -305,9 +292,7 @@ def plugin_wheels(style: str, work: Path, count: int) -> list[Path]:
         if style == "entry-point":
             name, module = f"bench-plugin-{i}", f"bench_plugin_{i}"
             files = {f"{module}.py": _plugin_source(f"p{i}")}
-            entry_points = (
-                f"[{PACKAGE}.plugins]\np{i} = {module}\n\n[{PACKAGE}.plugin_api]\np{i} = 1\n"
-            )
+            entry_points = f"[{PACKAGE}.plugins]\np{i} = {module}\n\n[{PACKAGE}.plugin_api]\np{i} = 1\n"
         elif style == "naming-convention":
             name = f"{SLUG}-p{i}"
             files = {f"{PACKAGE}_p{i}.py": _plugin_source(f"p{i}")}
@@ -386,9 +371,7 @@ def _environment(cache_home: Path) -> dict[str, str]:
     return env
 
 
-def time_rounds(
-    commands: dict[str, list[str]], rounds: int, env: dict[str, str], cwd: Path
-) -> dict[str, list[float]]:
+def time_rounds(commands: dict[str, list[str]], rounds: int, env: dict[str, str], cwd: Path) -> dict[str, list[float]]:
     """Time each command once per round, in a rotated order; return milliseconds."""
     names = list(commands)
     envs = {name: env for name in names}
@@ -418,9 +401,7 @@ def _cache_files(cache_home: Path) -> dict[str, int]:
     return {path.name: path.stat().st_mtime_ns for path in files if path.suffix != ".tmp"}
 
 
-def _warm_up(
-    venv: Venv, commands: dict[str, list[str]], env: dict[str, str], cwd: Path, expected: int
-) -> int:
+def _warm_up(venv: Venv, commands: dict[str, list[str]], env: dict[str, str], cwd: Path, expected: int) -> int:
     """Run one round, check the cache got written, and return the plugins `list` sees."""
     for attempt in range(3):
         time_rounds(commands, 1, env, cwd)
@@ -447,8 +428,7 @@ def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
     median = {name: round(statistics.median(values), 3) for name, values in samples.items()}
     ratios = {f"{a}/{b}": median[a] / median[b] for a, b in RATIOS}
     paired = {
-        f"{a}/{b}": statistics.median(x / y for x, y in zip(samples[a], samples[b], strict=True))
-        for a, b in RATIOS
+        f"{a}/{b}": statistics.median(x / y for x, y in zip(samples[a], samples[b], strict=True)) for a, b in RATIOS
     }
     return {
         "median_ms": median,
@@ -470,9 +450,7 @@ def _load() -> float | None:
         return None
 
 
-def _timed_state(
-    venv: Venv, style: str, expected: int, rounds: int, label: Path, phases: Phases
-) -> dict[str, Any]:
+def _timed_state(venv: Venv, style: str, expected: int, rounds: int, label: Path, phases: Phases) -> dict[str, Any]:
     """Warm up and time every command in `venv` as it is now."""
     cache_home = label / "xdg"
     shutil.rmtree(cache_home, ignore_errors=True)
@@ -618,8 +596,7 @@ def import_profile(venv: Venv, work: Path, runs: int = 5) -> dict[str, Any]:
         "run_extra_modules": len(extra),
         "run_extra_top": [[module, round(ms, 3)] for module, ms in top],
         "cli_top": [
-            [module, round(ms, 3)]
-            for module, ms in sorted(profiles["cli"].items(), key=lambda item: -item[1])[:12]
+            [module, round(ms, 3)] for module, ms in sorted(profiles["cli"].items(), key=lambda item: -item[1])[:12]
         ],
     }
 
@@ -712,15 +689,11 @@ def _steps(text: str) -> list[int]:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--styles", nargs="+", metavar="STYLE", help="default: all in cookiecutter.json"
-    )
+    parser.add_argument("--styles", nargs="+", metavar="STYLE", help="default: all in cookiecutter.json")
     parser.add_argument("--unrelated", type=int, default=300, metavar="N", help="default: 300")
     parser.add_argument("--plugins", type=int, default=50, metavar="M", help="default: 50")
     parser.add_argument("--rounds", type=int, default=31, metavar="R", help="default: 31")
-    parser.add_argument(
-        "--growth", type=_steps, default=[0, 300, 1000], metavar="N,N,...", help="'' to skip"
-    )
+    parser.add_argument("--growth", type=_steps, default=[0, 300, 1000], metavar="N,N,...", help="'' to skip")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, metavar="DIR")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the venvs")
@@ -766,9 +739,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     profiles: dict[str, Any] = {}
     for style in chosen:
         print(f"\n### {style}", flush=True)
-        results[style] = measure(
-            style, options.unrelated, options.plugins, options.rounds, work, **kwargs
-        )
+        results[style] = measure(style, options.unrelated, options.plugins, options.rounds, work, **kwargs)
         print_result(results[style])
         if not options.no_importtime:
             profiles[style] = import_profile(Venv(Path(results[style]["venv"])), work)
@@ -779,9 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{extra['run_extra_self_ms']:.1f} ms self time: {top}"
             )
         if options.growth:
-            growths[style] = growth(
-                style, options.growth, options.plugins, options.rounds, work, **kwargs
-            )
+            growths[style] = growth(style, options.growth, options.plugins, options.rounds, work, **kwargs)
             print_growth(growths[style])
     print_summary(results, growths)
     total = time.perf_counter() - start

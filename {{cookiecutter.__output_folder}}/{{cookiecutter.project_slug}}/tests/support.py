@@ -1,0 +1,235 @@
+"""Helpers that run {{ cookiecutter.project_slug }} against fake plugins, installed without pip.
+
+A *site* is a folder put on PYTHONPATH that looks like site-packages: plugin
+modules next to ``*.dist-info`` folders. The host runs in a subprocess, as users
+run it, with its own cache folder and a clean working directory.
+
+Every fake plugin module appends a line to a marker file when it is imported, so
+a test can tell whether, and how often, a plugin's code ran.
+"""
+
+from __future__ import annotations
+
+import compileall
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+PACKAGE = "{{ cookiecutter.package_name }}"
+PROG = "{{ cookiecutter.project_slug }}"
+ENV_PREFIX = "{{ cookiecutter.__env_prefix }}_"
+STYLE = "{{ cookiecutter.discovery }}"
+PLUGIN_GROUP = f"{PACKAGE}.plugins"
+API_GROUP = f"{PACKAGE}.plugin_api"
+
+#: The type of the ``run_host`` fixture.
+RunHost = Callable[..., "subprocess.CompletedProcess[str]"]
+
+#: The body of a plugin that keeps the contract. ``run`` prints its arguments and
+#: exits with the first one, so tests can see that the exit code propagates.
+OK = """
+API_VERSION = 1
+SUMMARY = f"The {NAME} plugin."
+
+
+def run(args):
+    print(NAME, "ran with", args)
+    return int(args[0]) if args else 0
+"""
+
+
+def plugin_source(name: str, markers: Path, body: str = OK) -> str:
+    """Return the code of a fake plugin: record the import, then run `body`."""
+    return (
+        f"NAME = {name!r}\n"
+        f"with open({str(markers / name)!r}, 'a') as _marker:\n"
+        "    _marker.write('imported\\n')\n"
+        f"{body}"
+    )
+
+
+def plugin_file(name: str) -> str:
+    """Return where the discovery style expects plugin `name`, relative to a site."""
+{%- if cookiecutter.discovery == "entry-point" %}
+    return f"fake_{name}.py"  # any module name will do: the entry point names it
+{%- elif cookiecutter.discovery == "naming-convention" %}
+    return f"{PACKAGE}_{name}.py"
+{%- else %}
+    return f"{PACKAGE}/plugins/{name}.py"  # no __init__.py on the way: a namespace
+{%- endif %}
+
+
+class Site:
+    """A folder of fake installed distributions."""
+
+    def __init__(self, path: Path, markers: Path) -> None:
+        self.path = path
+        self.markers = markers
+        path.mkdir(parents=True, exist_ok=True)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def write(self, relative: str, text: str) -> Path:
+        """Write a file in the site, making its folders."""
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def add(
+        self,
+        name: str,
+        body: str = OK,
+        *,
+        distribution: str | None = None,
+        version: str = "1.0",
+        declared_api: int | None = None,
+    ) -> Path:
+        """Install plugin `name`, as its own distribution, the way the baked style finds it.
+
+        `body` is the module's code after the import marker. `declared_api` goes
+        into the entry-point metadata (ignored by the other styles).
+        """
+        relative = plugin_file(name)
+        self.write(relative, plugin_source(name, self.markers, body))
+        entry_points = {PLUGIN_GROUP: {name: relative.removesuffix(".py")}}
+        if declared_api is not None:
+            entry_points[API_GROUP] = {name: str(declared_api)}
+        return self.install(
+            distribution or f"{PROG}-{name}",
+            version,
+            [relative],
+            entry_points if STYLE == "entry-point" else None,
+        )
+
+    def install(
+        self,
+        distribution: str,
+        version: str,
+        files: Iterable[str] = (),
+        entry_points: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Path:
+        """Write the ``.dist-info`` folder of a distribution that owns `files`."""
+        info = self.path / f"{distribution.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n\n",
+            encoding="utf-8",
+        )
+        record = [*files, f"{info.name}/METADATA", f"{info.name}/RECORD"]
+        if entry_points:
+            (info / "entry_points.txt").write_text(
+                "".join(
+                    f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in points.items()) + "\n"
+                    for group, points in entry_points.items()
+                ),
+                encoding="utf-8",
+            )
+            record.append(f"{info.name}/entry_points.txt")
+        (info / "RECORD").write_text("".join(f"{path},,\n" for path in record), encoding="utf-8")
+        return info
+
+    def uninstall(self, info: Path) -> None:
+        """Remove a distribution's metadata folder and every file its RECORD lists."""
+        for line in (info / "RECORD").read_text(encoding="utf-8").splitlines():
+            (self.path / line.rsplit(",", 2)[0]).unlink(missing_ok=True)
+        shutil.rmtree(info)
+
+    def settle(self, seconds: float = 10) -> None:
+        """Date every folder of the site `seconds` back, so the discovery cache trusts it.
+
+        The modules are compiled first, as installers do: a __pycache__ folder
+        appearing at the first import would change the site and miss the cache.
+        """
+        compileall.compile_dir(self.path, quiet=1)
+        stamp = time.time() - seconds
+        for folder, _, _ in os.walk(self.path):
+            os.utime(folder, (stamp, stamp))
+
+
+class Sandbox:
+    """Everything one test's runs of the host share: sites, markers, cache, working folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.markers = root / "markers"
+        self.cache = root / "cache"
+        self.cwd = root / "cwd"
+        self.sites: list[Site] = []
+        for folder in (self.markers, self.cwd):
+            folder.mkdir()
+
+    def add_site(self) -> Site:
+        """Make another site, placed after the existing ones on PYTHONPATH."""
+        site = Site(self.root / f"site-{len(self.sites) + 1}", self.markers)
+        self.sites.append(site)
+        return site
+
+    def imports(self, name: str) -> int:
+        """Count how often plugin `name` was imported."""
+        marker = self.markers / name
+        return len(marker.read_text().splitlines()) if marker.exists() else 0
+
+    def env(self, extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
+        """Return the host's environment: ours without its switches, plus `extra`.
+
+        A value of None in `extra` removes that variable.
+        """
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(ENV_PREFIX) and key not in ("PYTHONPATH", "PYTHONSAFEPATH")
+        }
+        env["PYTHONPATH"] = os.pathsep.join(str(site) for site in self.sites)
+        env["XDG_CACHE_HOME"] = str(self.cache)
+        env["PYTHONIOENCODING"] = "utf-8"
+        for key, value in (extra or {}).items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+    def run(
+        self,
+        *args: str,
+        env: Mapping[str, str | None] | None = None,
+        cwd: Path | None = None,
+        python: Iterable[str] = (),
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m {{ cookiecutter.package_name }} ARGS`` in a subprocess and capture its output.
+
+        `env` adds to (or, with None values, removes from) the environment;
+        `python` holds interpreter options such as ``["-X", "importtime"]``.
+        """
+        return subprocess.run(
+            [sys.executable, *python, "-m", PACKAGE, *args],
+            env=self.env(env),
+            cwd=cwd or self.cwd,
+            capture_output=True,
+            encoding="utf-8",
+            timeout=60,
+            check=False,
+        )
+
+
+def listing(result: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
+    """Parse the output of ``plugins --json`` into {name: report}."""
+    assert result.returncode == 0, result.stderr
+    return {report["name"]: report for report in json.loads(result.stdout)}
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """Return the single line a failed command printed on stderr."""
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"{PROG}: error: ")
+    return lines[0]

@@ -1,0 +1,164 @@
+"""The discovery cache: used while nothing changes, never stale, never trusted blindly.
+
+The cache stores a result only when every folder it read is more than 2 s old,
+so these tests date their sites back with ``Site.settle()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing
+
+NO_CACHE = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
+NAMES = ("alpha", "beta", "gamma")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _settled_host() -> None:
+    """Wait until the folders the host itself is read from are more than 2 s old.
+
+    Right after an install, or after the first run wrote __pycache__, the cache
+    rightly refuses to store anything yet.
+    """
+    script = f"import json, sys, {PACKAGE}; print(json.dumps([*sys.path, *{PACKAGE}.__path__]))"
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    stamps = [os.stat(folder).st_mtime for folder in json.loads(output) if os.path.isdir(folder)]
+    time.sleep(max(0.0, max(stamps, default=0.0) + 2.1 - time.time()))
+
+
+def cache_files(sandbox: Sandbox) -> list[Path]:
+    return sorted(path for path in sandbox.cache.rglob("*") if path.is_file())
+
+
+def versions(run_host: RunHost, env: dict[str, str] | None = None) -> dict[str, str]:
+    reports = listing(run_host("plugins", "--json", env=env))
+    return {name: report["version"] for name, report in reports.items()}
+
+
+@pytest.fixture
+def cached_site(site: Site, sandbox: Sandbox, run_host: RunHost) -> Site:
+    """A site with plugins alpha and beta whose discovery result is in the cache."""
+    site.add("alpha")
+    site.add("beta")
+    site.settle()
+    assert versions(run_host).items() >= {"alpha": "1.0", "beta": "1.0"}.items()
+    assert len(cache_files(sandbox)) == 1
+    return site
+
+
+@contextmanager
+def unnoticed(site: Site) -> Iterator[None]:
+    """Change a site behind the cache's back: put back the mtimes of its folders.
+
+    No installer does this. Tests do it to make the cache hold a result that is
+    no longer true, so that seeing that result proves the cache answered.
+    """
+    stamps = {folder: os.stat(folder).st_mtime_ns for folder, _, _ in os.walk(site.path)}
+    yield
+    for folder, stamp in stamps.items():
+        if os.path.isdir(folder):
+            os.utime(folder, ns=(stamp, stamp))
+
+
+@pytest.fixture
+def forged(cached_site: Site) -> Site:
+    """A site whose cache says beta 1.0, where beta 9.9 was put unnoticed."""
+    with unnoticed(cached_site):
+        (beta,) = cached_site.path.glob("*beta*.dist-info")
+        metadata = beta / "METADATA"
+        metadata.write_text(metadata.read_text().replace("Version: 1.0", "Version: 9.9"))
+    return cached_site
+
+
+def test_cache_is_written_and_used(forged: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    (path,) = cache_files(sandbox)
+    assert (path.parent.parent, path.parent.name) == (sandbox.cache, PROG)
+    assert not any(sandbox.cwd.iterdir())
+    assert versions(run_host)["beta"] == "1.0"  # only the cache remembers 1.0
+    assert versions(run_host, {NO_CACHE: "1"})["beta"] == "9.9"
+
+
+def test_recent_changes_are_not_cached(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    site.add("alpha")  # just now: a second change within the same clock tick could go unseen
+    assert "alpha" in versions(run_host)
+    assert cache_files(sandbox) == []
+
+
+@pytest.mark.parametrize("change", ["add", "remove", "upgrade"])
+def test_changes_show_on_the_next_run(cached_site: Site, run_host: RunHost, change: str) -> None:
+    (beta,) = cached_site.path.glob("*beta*.dist-info")
+    if change == "add":
+        cached_site.add("gamma")
+        expected = {"alpha": "1.0", "beta": "1.0", "gamma": "1.0"}
+    elif change == "remove":
+        cached_site.uninstall(beta)
+        expected = {"alpha": "1.0"}
+    else:
+        cached_site.uninstall(beta)
+        cached_site.add("beta", version="2.0")
+        expected = {"alpha": "1.0", "beta": "2.0"}
+    for _ in range(2):
+        found = versions(run_host)
+        assert {name: found[name] for name in found if name in NAMES} == expected
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbage", "truncated"])
+def test_a_corrupt_cache_is_ignored(
+    forged: Site, sandbox: Sandbox, run_host: RunHost, damage: str
+) -> None:
+    (path,) = cache_files(sandbox)
+    data = path.read_bytes()
+    path.write_bytes({"empty": b"", "garbage": b"{not \x00\xff", "truncated": data[:-9]}[damage])
+    result = run_host("plugins", "--json")
+    assert result.stderr == ""
+    assert listing(result)["beta"]["version"] == "9.9"
+    assert path.read_bytes() != data  # written afresh
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file modes")
+def test_a_cache_others_could_write_is_ignored(
+    forged: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    (path,) = cache_files(sandbox)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o666)  # as if another user could have planted it
+    assert versions(run_host)["beta"] == "9.9"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # replaced by a sound one
+
+
+def test_the_cache_can_be_switched_off(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    site.add("alpha")
+    site.settle()
+    result = run_host("plugins", "--json", env={NO_CACHE: "1"})
+    assert listing(result)["alpha"]["status"] == "ok"
+    assert not sandbox.cache.exists()
+    run_host("plugins", "--json", env={NO_CACHE: "0"})  # "0" means on
+    assert len(cache_files(sandbox)) == 1
+{%- if cookiecutter.discovery == "entry-point" %}
+
+
+def test_a_hit_does_not_read_package_metadata(site: Site, run_host: RunHost) -> None:
+    site.add("alpha")
+    site.settle()
+
+    def imports_metadata() -> bool:
+        result = run_host("plugins", "--json", python=["-X", "importtime"])
+        assert "alpha" in listing(result)
+        modules = [line.rpartition("|")[2].strip() for line in result.stderr.splitlines()]
+        return "importlib.metadata" in modules
+
+    assert imports_metadata()  # a miss: discovery reads the metadata
+    assert not imports_metadata()  # a hit: the cache answers
+{%- endif %}

@@ -1,0 +1,120 @@
+"""The command line: listing and running plugins, help and version, and what each imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import PROG, RunHost, Sandbox, Site, listing, one_line_error
+
+from {{ cookiecutter.package_name }} import __version__
+
+
+def test_plugins_json_lists_an_ok_plugin(site: Site, run_host: RunHost) -> None:
+    site.add("alpha", version="1.2.3")
+    report = listing(run_host("plugins", "--json"))["alpha"]
+    assert report["status"] == "ok"
+    assert report["distribution"] == f"{PROG}-alpha"
+    assert report["version"] == "1.2.3"
+    assert report["error"] is None
+    assert report["summary"] == "The alpha plugin."
+    assert report["location"].startswith(str(site))
+
+
+def test_plugins_table(site: Site, run_host: RunHost) -> None:
+    site.add("alpha", version="1.2.3")
+    result = run_host("plugins")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["NAME", "STATUS", "DISTRIBUTION", "VERSION", "DETAIL"]
+    row = next(row for row in rows if row.split()[0] == "alpha")
+    assert row.split() == ["alpha", "ok", f"{PROG}-alpha", "1.2.3", "The", "alpha", "plugin."]
+
+
+def test_run_passes_arguments_and_exit_code(site: Site, run_host: RunHost) -> None:
+    site.add("alpha")
+    result = run_host("run", "alpha", "3", "--flag")
+    assert result.returncode == 3
+    assert result.stdout == "alpha ran with ['3', '--flag']\n"
+    assert result.stderr == ""
+    assert run_host("run", "alpha").returncode == 0
+
+
+def test_run_unknown_plugin_names_the_available_ones(site: Site, run_host: RunHost) -> None:
+    site.add("alpha")
+    site.add("beta")
+    result = run_host("run", "gamma")
+    assert result.returncode == 2
+    message = one_line_error(result)
+    assert "'gamma'" in message
+    available = message.partition("available: ")[2].split(", ")
+    assert {"alpha", "beta"} <= set(available)
+
+
+def test_version(run_host: RunHost) -> None:
+    result = run_host("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"{PROG} {__version__}\n"
+    assert run_host("--debug", "--version").stdout == result.stdout
+
+
+def test_help(run_host: RunHost) -> None:
+    result = run_host("--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: {PROG} ")
+    for word in ("plugins", "run", "search", "--debug", "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"):
+        assert word in result.stdout
+
+
+def test_no_command_is_a_usage_error(run_host: RunHost) -> None:
+    result = run_host()
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+
+
+def test_console_script(site: Site, sandbox: Sandbox) -> None:
+    script = Path(sys.executable).with_name(PROG + (".exe" if sys.platform == "win32" else ""))
+    if not script.exists():
+        pytest.skip(f"the {PROG} console script is not installed next to {sys.executable}")
+    site.add("alpha")
+    result = subprocess.run(
+        [str(script), "run", "alpha", "5"],
+        env=sandbox.env(),
+        cwd=sandbox.cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 5, result.stderr
+    assert "alpha ran with ['5']" in result.stdout
+
+
+# Laziness: a command imports only the plugins it needs, each at most once.
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["run", "--help"]])
+def test_help_and_version_import_no_plugin(
+    site: Site, sandbox: Sandbox, run_host: RunHost, args: list[str]
+) -> None:
+    site.add("alpha")
+    assert run_host(*args).returncode == 0
+    assert sandbox.imports("alpha") == 0
+
+
+def test_run_imports_only_that_plugin(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    site.add("alpha")
+    site.add("beta")
+    assert run_host("run", "alpha").returncode == 0
+    assert sandbox.imports("alpha") == 1
+    assert sandbox.imports("beta") == 0
+
+
+def test_plugins_imports_each_plugin_once(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    for name in ("alpha", "beta", "gamma"):
+        site.add(name)
+    reports = json.loads(run_host("plugins", "--json").stdout)
+    assert {"alpha", "beta", "gamma"} <= {report["name"] for report in reports}
+    assert [sandbox.imports(name) for name in ("alpha", "beta", "gamma")] == [1, 1, 1]

@@ -1,0 +1,65 @@
+"""The switches that keep plugins from loading: disabled plugins are never imported."""
+
+from __future__ import annotations
+
+import pytest
+from support import RunHost, Sandbox, Site, listing, one_line_error
+
+DISABLE = "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"
+LOAD = "{{ cookiecutter.__env_prefix }}_LOAD_PLUGINS"
+NAMES = ("alpha", "beta", "gamma")
+
+
+@pytest.fixture
+def three(site: Site) -> Site:
+    for name in NAMES:
+        site.add(name)
+    return site
+
+
+def statuses(run_host: RunHost, env: dict[str, str]) -> dict[str, str]:
+    reports = listing(run_host("plugins", "--json", env=env))
+    return {name: reports[name]["status"] for name in NAMES}
+
+
+def test_disable_plugins(three: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    env = {DISABLE: "alpha, beta"}
+    reports = listing(run_host("plugins", "--json", env=env))
+    assert {name: reports[name]["status"] for name in NAMES} == {
+        "alpha": "disabled",
+        "beta": "disabled",
+        "gamma": "ok",
+    }
+    assert DISABLE in reports["alpha"]["error"]
+    message = one_line_error(run_host("run", "alpha", env=env))
+    assert "'alpha'" in message and DISABLE in message
+    assert run_host("run", "gamma", "6", env=env).returncode == 6
+    assert [sandbox.imports(name) for name in NAMES] == [0, 0, 2]
+
+
+def test_load_only_the_listed_plugins(three: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    env = {LOAD: "beta"}
+    assert statuses(run_host, env) == {"alpha": "disabled", "beta": "ok", "gamma": "disabled"}
+    message = one_line_error(run_host("run", "gamma", env=env))
+    assert "'gamma'" in message and LOAD in message
+    assert [sandbox.imports(name) for name in NAMES] == [0, 1, 0]
+
+
+def test_load_plugins_set_but_empty_loads_none(
+    three: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    reports = listing(run_host("plugins", "--json", env={LOAD: ""}))
+    assert reports
+    assert {report["status"] for report in reports.values()} == {"disabled"}
+    assert run_host("run", "alpha", env={LOAD: ""}).returncode == 1
+    assert [sandbox.imports(name) for name in NAMES] == [0, 0, 0]
+
+
+def test_disable_wins_over_load(three: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    env = {LOAD: "alpha,beta", DISABLE: "beta"}
+    assert statuses(run_host, env) == {"alpha": "ok", "beta": "disabled", "gamma": "disabled"}
+    assert sandbox.imports("beta") == 0
+
+
+def test_empty_disable_list_disables_nothing(three: Site, run_host: RunHost) -> None:
+    assert set(statuses(run_host, {DISABLE: ""}).values()) == {"ok"}

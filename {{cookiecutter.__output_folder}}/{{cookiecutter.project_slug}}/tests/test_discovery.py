@@ -1,0 +1,91 @@
+"""Discovery: duplicates are reported, and only installed plugins are ever found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, plugin_source
+
+
+def test_same_distribution_in_two_folders(
+    make_site: Callable[[], Site], sandbox: Sandbox, run_host: RunHost
+) -> None:
+    first, second = make_site(), make_site()
+    first.add("alpha", version="1.0")
+    second.add("alpha", version="2.0")
+    result = run_host("plugins", "--json")
+    reports = listing(result)
+    assert reports["alpha"]["status"] == "ok"
+    assert reports["alpha"]["version"] == "1.0"  # the first on sys.path wins
+    assert reports["alpha"]["location"].startswith(str(first))
+    warning = next(line for line in result.stderr.splitlines() if "twice" in line)
+    assert warning.startswith(f"{PROG}: warning: ")
+    assert str(first) in warning and str(second) in warning
+    assert sandbox.imports("alpha") == 1
+
+
+def test_two_distributions_offer_the_same_plugin(
+    make_site: Callable[[], Site], sandbox: Sandbox, run_host: RunHost
+) -> None:
+    first, second = make_site(), make_site()
+    first.add("alpha", distribution="first-dist")
+    second.add("alpha", distribution="second-dist")
+    for _ in range(2):  # the same answer every time
+        result = run_host("plugins", "--json")
+        reports = listing(result)
+        assert reports["alpha"]["distribution"] == "first-dist"
+        assert reports["alpha"]["status"] == "ok"
+        warning = next(line for line in result.stderr.splitlines() if "twice" in line)
+        assert "first-dist" in warning and "second-dist" in warning
+    result = run_host("run", "alpha")
+    assert result.returncode == 0
+    assert "alpha ran with []" in result.stdout
+{%- if cookiecutter.discovery == "entry-point" %}
+
+
+def test_two_distributions_in_one_folder_first_name_wins(site: Site, run_host: RunHost) -> None:
+    site.add("alpha", distribution="zz-dist")
+    site.install("aa-dist", "1.0", [], {"{{ cookiecutter.package_name }}.plugins": {"alpha": "fake_alpha"}})
+    result = run_host("plugins", "--json")
+    assert listing(result)["alpha"]["distribution"] == "aa-dist"
+    assert "aa-dist" in result.stderr and "zz-dist" in result.stderr
+{%- endif %}
+
+
+def test_the_working_directory_is_not_searched(
+    site: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    site.add("alpha")
+    stray = Site(sandbox.cwd, sandbox.markers)
+    stray.add("evil", distribution="evil")
+    stray.write(f"{PACKAGE}_evil.py", plugin_source("evil", sandbox.markers))
+{%- if cookiecutter.discovery != "namespace-package" %}
+    stray.write(f"{PACKAGE}/plugins/evil.py", plugin_source("evil", sandbox.markers))
+{%- endif %}
+    reports = listing(run_host("plugins", "--json"))
+    assert "evil" not in reports
+    assert reports["alpha"]["status"] == "ok"
+    assert run_host("run", "evil").returncode == 2
+    assert sandbox.imports("evil") == 0
+{%- if cookiecutter.discovery == "namespace-package" %}
+
+
+def test_a_misplaced_init_is_reported_and_bypassed(
+    make_site: Callable[[], Site], run_host: RunHost
+) -> None:
+    broken, other = make_site(), make_site()
+    broken.add("alpha")
+    init = broken.write(f"{PACKAGE}/plugins/__init__.py", "")
+    (info,) = broken.path.glob("*.dist-info")
+    with (info / "RECORD").open("a") as record:
+        record.write(f"{PACKAGE}/plugins/__init__.py,,\n")
+    other.add("beta")
+    result = run_host("plugins", "--json")
+    reports = listing(result)
+    assert reports["alpha"]["status"] == reports["beta"]["status"] == "ok"
+    assert f"{PROG}-alpha 1.0" in result.stderr
+    assert str(init) in result.stderr
+    assert "__init__.py" in result.stderr
+    assert run_host("run", "alpha", "8").returncode == 8
+    assert run_host("run", "beta", "9").returncode == 9
+{%- endif %}
