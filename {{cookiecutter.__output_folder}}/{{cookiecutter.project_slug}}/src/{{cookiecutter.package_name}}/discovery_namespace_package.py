@@ -23,7 +23,7 @@ from importlib import import_module
 from importlib.machinery import ModuleSpec
 
 from . import __path__ as package_path
-from .environment import modules, owners
+from .environment import Owners, modules, plugins_from_modules
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,36 +55,16 @@ def find() -> tuple[Result, list[str]]:
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
-    found = [(p, *m) for p in portions() for m in modules(p)]
-    misplaced = _misplaced_inits()
-    installed = owners(sys.path, _PACKAGE + "/") if found or misplaced else {}
-    warnings = [_broken(entry, relative, installed) for entry, relative in misplaced]
-    plugins: list[Found] = []
-    first: dict[str, str] = {}
-    for portion, module, relative in found:
-        location = os.path.join(portion, relative)
-        entry = os.path.dirname(os.path.dirname(portion))
-        name, version = installed.get((entry, _RELATIVE + relative)) or installed.get(
-            (os.path.normcase(os.path.realpath(entry)), ""), (None, None)
-        )
-        source = f"{location} ({name} {version})" if name else location
-        other = first.setdefault(module, source)
-        if other != source:
-            warnings.append(
-                f"module {NAMESPACE}.{module} is found twice: {other} and {source}; using the first"
-            )
-            continue
-        plugins.append(
-            {
-                "name": module,
-                "target": f"{NAMESPACE}.{module}",
-                "distribution": name,
-                "version": version,
-                "location": location,
-                "api_version": None,
-            }
-        )
-    return {"plugins": plugins, "warnings": warnings}, [*sys.path, *_package_folders(), *portions()]
+    owners = Owners(_PACKAGE + "/")
+    found = [
+        (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
+        for portion in portions()
+        for name, path in modules(portion)
+    ]
+    misplaced = [_broken(entry, relative, owners) for entry, relative in _misplaced_inits()]
+    result = plugins_from_modules(found, owners)
+    result["warnings"] = misplaced + result["warnings"]
+    return result, [*sys.path, *_package_folders(), *portions()]
 
 
 def load(found: Found) -> object:
@@ -114,10 +94,10 @@ def _misplaced_inits() -> list[tuple[str, str]]:
     return found
 
 
-def _broken(entry: str, relative: str, installed: dict[tuple[str, str], tuple[str, str]]) -> str:
+def _broken(entry: str, relative: str, owners: Owners) -> str:
     """Warn about a misplaced ``__init__.py``, naming its distribution if known."""
-    owner = installed.get((entry, relative))
-    source = f"{owner[0]} {owner[1]}" if owner else "an unknown distribution"
+    name, version = owners.of(entry, relative)
+    source = f"{name} {version}" if name else "an unknown distribution"
     return (
         f"{os.path.join(entry, relative)} (from {source}) breaks the {NAMESPACE} namespace "
         "for other plugins; plugins must not ship an __init__.py there. It is ignored."

@@ -12,11 +12,10 @@ directory on sys.path, where any stray ``{{ cookiecutter.package_name }}_*.py`` 
 
 from __future__ import annotations
 
-import os
 import sys
 from importlib import import_module
 
-from .environment import modules, owners
+from .environment import Owners, modules, plugins_from_modules
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,34 +30,12 @@ def find() -> tuple[Result, list[str]]:
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
-    found = [(entry, *m) for entry in sys.path for m in modules(entry, PREFIX)]
-    installed = owners(sys.path, PREFIX) if found else {}
-    plugins: list[Found] = []
-    warnings: list[str] = []
-    first: dict[str, str] = {}
-    for entry, module, relative in found:
-        location = os.path.join(entry, relative)
-        name, version = installed.get((entry, relative)) or installed.get(
-            (os.path.normcase(os.path.realpath(entry)), ""), (None, None)
-        )
-        source = f"{location} ({name} {version})" if name else location
-        other = first.setdefault(module, source)
-        if other != source:
-            warnings.append(
-                f"module {module} is found twice: {other} and {source}; using the first"
-            )
-            continue
-        plugins.append(
-            {
-                "name": module[len(PREFIX) :],
-                "target": module,
-                "distribution": name,
-                "version": version,
-                "location": location,
-                "api_version": None,
-            }
-        )
-    return {"plugins": plugins, "warnings": warnings}, list(sys.path)
+    found = [
+        (entry, relative, module[len(PREFIX) :], module)
+        for entry in sys.path
+        for module, relative in modules(entry, PREFIX)
+    ]
+    return plugins_from_modules(found, Owners(PREFIX)), list(sys.path)
 
 
 def load(found: Found) -> object:

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import os
 {%- if cookiecutter.discovery != "entry-point" %}
+import sys
 from importlib.machinery import EXTENSION_SUFFIXES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .cache import Result
+    from .loading import Found
 {%- endif %}
 
 
@@ -73,33 +79,80 @@ def name_and_version(folder: str) -> tuple[str | None, str | None]:
     return fields.get("name"), fields.get("version")
 
 
-def owners(entries: list[str], prefix: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """Map installed files to the distribution that installed them.
+class Owners:
+    """Which distribution installed which file, from the RECORD files on sys.path.
 
-    Returns ``{(sys.path entry, relative path): (name, version)}`` for every file
-    under `prefix` listed in a RECORD, and ``{(source folder, ""): ...}`` for the
-    source folder of every editable install (a ``.pth`` file in its RECORD).
+    Editable installs list a ``.pth`` file instead; the folders it adds count as theirs.
+    The RECORD files are read on the first question only.
     """
-    found: dict[tuple[str, str], tuple[str, str]] = {}
-    for entry in entries:
-        for folder in metadata_folders(entry):
-            try:
-                with open(os.path.join(folder, "RECORD"), encoding="utf-8") as file:
-                    paths = [line.rsplit(",", 2)[0].strip('"') for line in file]
-            except (OSError, UnicodeDecodeError):
-                continue
-            mine = [p for p in paths if p.startswith(prefix)]
-            sources = [s for p in paths if p.endswith(".pth") for s in _pth_folders(entry, p)]
-            if not (mine or sources):
-                continue
-            name, version = name_and_version(folder)
-            if not name or not version:
-                continue
-            for path in mine:
-                found.setdefault((entry, path), (name, version))
-            for source in sources:
-                found.setdefault((source, ""), (name, version))
-    return found
+
+    def __init__(self, prefix: str) -> None:
+        """Prepare to answer for the files whose paths start with `prefix`."""
+        self._prefix = prefix
+        self._files: dict[tuple[str, str], tuple[str, str]] = {}
+        self._sources: dict[str, tuple[str, str]] = {}
+        self._read = False
+
+    def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
+        """Return the (name, version) that installed `relative` into sys.path entry `entry`."""
+        if not self._read:
+            self._read_records()
+        found = self._files.get((entry, relative)) or self._sources.get(_real(entry))
+        return found or (None, None)
+
+    def _read_records(self) -> None:
+        """Read every RECORD that lists a file under the prefix or a ``.pth`` file."""
+        self._read = True
+        for entry in sys.path:
+            for folder in metadata_folders(entry):
+                try:
+                    with open(os.path.join(folder, "RECORD"), encoding="utf-8") as file:
+                        paths = [line.rsplit(",", 2)[0].strip('"') for line in file]
+                except (OSError, UnicodeDecodeError):
+                    continue
+                mine = [p for p in paths if p.startswith(self._prefix)]
+                sources = [s for p in paths if p.endswith(".pth") for s in _pth_folders(entry, p)]
+                name, version = name_and_version(folder) if mine or sources else (None, None)
+                if name and version:
+                    for path in mine:
+                        self._files.setdefault((entry, path), (name, version))
+                    for source in sources:
+                        self._sources.setdefault(source, (name, version))
+
+
+def plugins_from_modules(found: list[tuple[str, str, str, str]], owners: Owners) -> Result:
+    """Describe the plugin modules found on sys.path; the first of each name wins.
+
+    `found` holds, in sys.path order, (sys.path entry, the module's path relative to
+    it, plugin name, import name) for each module.
+    """
+    plugins: list[Found] = []
+    warnings: list[str] = []
+    first: dict[str, str] = {}
+    for entry, relative, name, target in found:
+        location = os.path.join(entry, relative)
+        distribution, version = owners.of(entry, relative)
+        source = f"{location} ({distribution} {version})" if distribution else location
+        other = first.setdefault(name, source)
+        if other != source:
+            warnings.append(f"{target} is found twice: {other} and {source}; using the first")
+            continue
+        plugins.append(
+            {
+                "name": name,
+                "target": target,
+                "distribution": distribution,
+                "version": version,
+                "location": location,
+                "api_version": None,
+            }
+        )
+    return {"plugins": plugins, "warnings": warnings}
+
+
+def _real(folder: str) -> str:
+    """Return a folder's real path, normalized for comparison."""
+    return os.path.normcase(os.path.realpath(folder))
 
 
 def _pth_folders(entry: str, pth: str) -> list[str]:
@@ -110,7 +163,7 @@ def _pth_folders(entry: str, pth: str) -> list[str]:
     except (OSError, UnicodeDecodeError):
         return []
     return [
-        os.path.normcase(os.path.realpath(os.path.join(entry, line)))
+        _real(os.path.join(entry, line))
         for line in lines
         if line and not line.startswith(("#", "import ", "import\t"))
     ]
