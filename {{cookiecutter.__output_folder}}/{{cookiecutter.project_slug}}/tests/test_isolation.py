@@ -138,3 +138,12 @@ def test_unparsable_declared_api_version_falls_back_to_the_module(
     entry_points.write_text(entry_points.read_text().replace("odd = 1", "odd = one"))
     assert listing(run_host("plugins", "--json"))["odd"]["status"] == "ok"
 {%- endif %}
+
+
+def test_a_plugin_that_prints_while_loading_keeps_the_json_valid(
+    site: Site, run_host: RunHost
+) -> None:
+    site.add("chatty", "print('hello from import time')\n" + OK)
+    result = run_host("plugins", "--json")
+    assert listing(result)["chatty"]["status"] == "ok"
+    assert "hello from import time" in result.stderr

@@ -101,12 +101,11 @@ def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
         print(f"  {bootstrap_command()}")
         return 0
     columns = ("name", "status", "distribution", "version")
-    rows = [[str(r[c] or "-") for c in columns] for r in reports]
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
-    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)), "DETAIL")
-    for report_, row in zip(reports, rows, strict=True):
-        detail = report_["error"] or report_["summary"]
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)), detail)
+    rows = [[c.upper() for c in columns]] + [[str(r[c] or "-") for c in columns] for r in reports]
+    details = ["DETAIL"] + [r["error"] or r["summary"] for r in reports]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    for row, detail in zip(rows, details, strict=True):
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)), detail, sep="  ")
     return 0
 
 

@@ -130,7 +130,13 @@ def run(name: str, args: list[str], *, debug: bool = False) -> int:
 
 
 def report() -> list[Report]:
-    """Load every enabled plugin once and report its status."""
+    """Load every enabled plugin once and report its status.
+
+    Whatever plugins print while they load goes to stderr, so that it cannot
+    corrupt the report (``plugins --json`` must stay valid JSON).
+    """
+    from contextlib import redirect_stdout
+
     reports: list[Report] = []
     for name, found in sorted(discover().items()):
         status, error, summary = "ok", None, ""
@@ -139,7 +145,8 @@ def report() -> list[Report]:
             status, error = "disabled", reason
         else:
             try:
-                summary = str(getattr(load(found), "SUMMARY", ""))
+                with redirect_stdout(sys.stderr):
+                    summary = " ".join(str(getattr(load(found), "SUMMARY", "")).split())
             except IncompatibleError as exc:
                 status, error = "incompatible", str(exc)
             except PluginError as exc:
