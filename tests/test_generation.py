@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 
@@ -100,6 +101,27 @@ def test_ruff_is_clean(baked: Baked) -> None:
     for dist in (baked.host_dir, baked.plugin_dir):
         sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=dist)
         sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=dist)
+
+
+def test_generated_code_type_checks_strictly_for_the_oldest_python(baked: Baked) -> None:
+    """mypy --strict against the typeshed of the oldest Python the project supports.
+
+    Besides the types, this catches standard-library APIs newer than that Python.
+    """
+    oldest = baked.context["python_requires"]
+    for dist in (baked.host_dir, baked.plugin_dir):
+        sh(
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--python-version",
+            oldest,
+            "--no-incremental",
+            "src",
+            cwd=dist,
+            env={**os.environ, "MYPYPATH": str(baked.host_dir / "src")},
+        )
 
 
 @pytest.mark.parametrize("name", ['O\'Brien "the" \\ Builder', "Zoë <&> 'Q'"])

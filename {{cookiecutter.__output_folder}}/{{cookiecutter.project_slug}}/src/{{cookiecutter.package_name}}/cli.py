@@ -100,10 +100,11 @@ def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
         print("No plugins installed. Start one with:")
         print(f"  {bootstrap_command()}")
         return 0
-    columns = ("name", "status", "distribution", "version")
-    rows = [[c.upper() for c in columns]] + [[str(r[c] or "-") for c in columns] for r in reports]
+    rows = [["NAME", "STATUS", "DISTRIBUTION", "VERSION"]]
+    for r in reports:
+        rows.append([r["name"], r["status"], r["distribution"] or "-", r["version"] or "-"])
     details = ["DETAIL"] + [r["error"] or r["summary"] for r in reports]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row, detail in zip(rows, details, strict=True):
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)), detail, sep="  ")
     return 0

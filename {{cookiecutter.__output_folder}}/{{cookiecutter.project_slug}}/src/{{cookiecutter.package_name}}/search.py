@@ -17,7 +17,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
-from email.message import Message
 from html.parser import HTMLParser
 from typing import IO
 
@@ -118,7 +117,7 @@ class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
         fp: IO[bytes],
         code: int,
         msg: str,
-        headers: Message,
+        headers: http.client.HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
         """Refuse a redirect that leaves http/https (urllib would follow ftp)."""
