@@ -187,12 +187,19 @@ def plugin_wheel(cookies_session: object, workdir: Path) -> object:
     """Build a wheel of a plugin-only bake for an existing host, optionally edited first.
 
     ``plugin_wheel(baked, "weather", source="...")`` replaces the plugin module's
-    code; ``version=`` and ``api=`` change what its metadata declares.
+    code; ``version=``, ``api=`` and ``distribution=`` change what its metadata declares.
     """
     built: dict[tuple[object, ...], Path] = {}
 
-    def make(baked: Baked, name: str, source: str | None = None, version: str = "0.1.0", api: int = 1) -> Path:
-        key = (baked.style, name, source, version, api)
+    def make(
+        baked: Baked,
+        name: str,
+        source: str | None = None,
+        version: str = "0.1.0",
+        api: int = 1,
+        distribution: str | None = None,
+    ) -> Path:
+        key = (baked.style, name, source, version, api, distribution)
         if key not in built:
             project = bake(
                 cookies_session, scaffold="plugin-only", discovery=baked.style, plugin_name=name, version=version
@@ -201,7 +208,10 @@ def plugin_wheel(cookies_session: object, workdir: Path) -> object:
             if source is not None:
                 module.write_text(source)
             pyproject = project / "pyproject.toml"
-            pyproject.write_text(pyproject.read_text().replace(f'{name} = "1"', f'{name} = "{api}"'))
+            text = pyproject.read_text().replace(f'{name} = "1"', f'{name} = "{api}"')
+            if distribution:
+                text = text.replace(f'name = "{baked.slug}-{name}"', f'name = "{distribution}"')
+            pyproject.write_text(text)
             out = workdir / f"plugin-{baked.style}-{len(built)}"
             with timed(f"build plugin {name} ({baked.style})"):
                 sh(sys.executable, "-m", "build", "--wheel", "--outdir", out, project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -162,5 +163,33 @@ def test_editable_entry_point_changes_show_after_reinstall(host_env: Venv, baked
         host_env.pip("install", "-e", source)
         plugins = host_env.plugins(baked.slug)
         assert "renamed" in plugins and baked.plugin not in plugins
+    finally:
+        host_env.pip("uninstall", "-y", baked.plugin_project)
+
+
+def test_duplicates_give_one_result_and_a_warning_naming_both(
+    host_env: Venv, baked: Baked, plugin_wheel: object, tmp_path: Path
+) -> None:
+    _, wheel = baked.build(baked.plugin_dir)
+    other = plugin_wheel(baked, baked.plugin, distribution="other-hello")  # type: ignore[operator]
+    copy, rival, lib64 = tmp_path / "copy", tmp_path / "rival", tmp_path / "lib64"
+    host_env.pip("install", wheel)
+    host_env.pip("install", "--no-deps", "--target", copy, wheel)
+    host_env.pip("install", "--no-deps", "--target", rival, other)
+    site = next(host_env.path.glob("lib/python*/site-packages"))
+    lib64.symlink_to(site, target_is_directory=True)
+    try:
+        for extra, first, second in [
+            (copy, copy, site),  # a --target copy of the same distribution
+            (lib64, lib64, site),  # the same folder reached through a symlink
+            (rival, "other-hello", baked.plugin_project),  # another distribution, same plugin name
+        ]:
+            result = host_env.host(baked.slug, "plugins", "--json", env={"PYTHONPATH": str(extra)})
+            reports = [r for r in json.loads(result.stdout) if r["name"] == baked.plugin]
+            assert len(reports) == 1, result.stdout
+            winner = "other-hello" if extra == rival else baked.plugin_project
+            assert reports[0]["distribution"] == winner and reports[0]["status"] == "ok"
+            warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+            assert any(str(first) in w and str(second) in w for w in warnings), result.stderr
     finally:
         host_env.pip("uninstall", "-y", baked.plugin_project)
