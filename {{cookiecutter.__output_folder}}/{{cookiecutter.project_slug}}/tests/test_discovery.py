@@ -89,3 +89,14 @@ def test_a_misplaced_init_is_reported_and_bypassed(
     assert run_host("run", "alpha", "8").returncode == 8
     assert run_host("run", "beta", "9").returncode == 9
 {%- endif %}
+
+
+def test_unreadable_metadata_never_stops_discovery(site: Site, run_host: RunHost) -> None:
+    site.add("good")
+    broken = site.add("broken")
+    (broken / "METADATA").write_bytes(b"Name: \xff\xfe broken\n")
+    (broken / "RECORD").write_bytes(b"\xff\xfe\x00")
+    result = run_host("plugins", "--json")
+    assert result.returncode == 0, result.stderr
+    assert listing(result)["good"]["status"] == "ok"
+    assert "Traceback" not in result.stderr

@@ -46,10 +46,17 @@ def find() -> tuple[Result, list[str]]:
     first_copy: dict[str, str] = {}
     for folder in (f for entry in sys.path for f in metadata_folders(entry)):
         dist = Distribution.at(folder)
-        points = [ep for ep in dist.entry_points if ep.group in (GROUP, API_GROUP)]
+        try:
+            points = [ep for ep in dist.entry_points if ep.group in (GROUP, API_GROUP)]
+            name, version = dist.metadata["Name"], dist.version
+        except Exception as exc:  # unreadable metadata must not stop the host
+            warnings.append(f"cannot read the metadata in {folder}: {exc}; ignored")
+            continue
         if not points:
             continue
-        name, version = dist.metadata["Name"], dist.version
+        if not name:
+            warnings.append(f"{folder} declares plugins but has no Name in its metadata; ignored")
+            continue
         other = first_copy.setdefault(normalize(name), folder)
         if other != folder:
             warnings.append(

@@ -1,6 +1,6 @@
-"""Small, fast readers of what is installed on sys.path: metadata folders and modules.
+"""Small, fast readers of what is installed on sys.path.
 
-importlib.metadata and pkgutil answer these questions too, but importing them costs
+importlib.metadata and pkgutil answer such questions too, but importing them costs
 10-20 ms, and importlib.metadata hides a distribution's second copy on sys.path.
 """
 
@@ -73,7 +73,7 @@ def name_and_version(folder: str) -> tuple[str | None, str | None]:
                         break  # the headers end at the first blank line
                     key, _, value = line.partition(":")
                     fields.setdefault(key.strip().lower(), value.strip())
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             continue
         break
     return fields.get("name"), fields.get("version")
