@@ -162,3 +162,35 @@ def test_a_hit_does_not_read_package_metadata(site: Site, run_host: RunHost) -> 
     assert imports_metadata()  # a miss: discovery reads the metadata
     assert not imports_metadata()  # a hit: the cache answers
 {%- endif %}
+
+
+def test_a_relative_sys_path_entry_is_cached_per_directory(
+    site: Site, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """``python -c`` puts "" (the working directory) on sys.path: one cache per directory."""
+    site.add("alpha")
+    site.settle()
+    stray_dir, clean_dir = tmp_path / "with-stray", tmp_path / "clean"
+    stray = Site(stray_dir, sandbox.markers)
+    stray.add("stray")
+    stray.settle()
+    clean_dir.mkdir()
+    os.utime(clean_dir, (time.time() - 10, time.time() - 10))
+    script = f"import sys; from {PACKAGE}.cli import main; sys.exit(main(['plugins', '--json']))"
+
+    def names(cwd: Path) -> set[str]:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env=sandbox.env(),
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return set(listing(result))
+
+    for _ in range(2):  # the second round reads what the first one cached
+        assert "stray" in names(stray_dir)  # python -c does search the working directory
+        clean = names(clean_dir)
+        assert "alpha" in clean and "stray" not in clean
+    assert len(cache_files(sandbox)) == 2

@@ -46,7 +46,7 @@ def cached(compute: Callable[[], tuple[Result, list[str]]]) -> Result:
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
     path = cache_file()
-    key = (SCHEMA, __version__, sys.executable, sys.version, tuple(sys.path))
+    key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
     result = _read(path, key)
     if result is None:
         result, folders = compute()
@@ -63,14 +63,19 @@ def cache_file() -> str:
         or os.environ.get("LOCALAPPDATA")
         or os.path.join(os.path.expanduser("~"), ".cache")
     )
-    digest = zlib.crc32(marshal.dumps((sys.executable, tuple(sys.path))))
+    digest = zlib.crc32(marshal.dumps((sys.executable, _search_path())))
     return os.path.join(root, "{{ cookiecutter.project_slug }}", f"plugins-{digest:08x}.cache")
+
+
+def _search_path() -> tuple[str, ...]:
+    """Return sys.path with relative entries ("" is the working directory) made absolute."""
+    return tuple(map(os.path.abspath, sys.path))
 
 
 def _stamp(path: str) -> int | None:
     """Return the st_mtime_ns of `path`, or None if it does not exist."""
     try:
-        return os.stat(path).st_mtime_ns
+        return os.stat(path or os.curdir).st_mtime_ns
     except OSError:
         return None
 
