@@ -48,11 +48,11 @@ def find() -> tuple[Result, list[str]]:
         dist = Distribution.at(folder)
         try:
             points = [ep for ep in dist.entry_points if ep.group in (GROUP, API_GROUP)]
+            if not points:
+                continue  # most distributions: do not parse their METADATA
             name, version = dist.metadata["Name"], dist.version
         except Exception as exc:  # unreadable metadata must not stop the host
             warnings.append(f"cannot read the metadata in {folder}: {exc}; ignored")
-            continue
-        if not points:
             continue
         if not name:
             warnings.append(f"{folder} declares plugins but has no Name in its metadata; ignored")
