@@ -473,6 +473,23 @@ def _timed_state(venv: Venv, style: str, expected: int, rounds: int, label: Path
     }
 
 
+def _host_venv(
+    style: str,
+    work: Path,
+    label: Path,
+    phases: Phases,
+    template: Path,
+    python: str,
+    isolation: str,
+    installer: str,
+) -> tuple[Path, Venv]:
+    """Return the resolved work folder and a fresh venv in `label` with host and hello."""
+    work = Path(work).resolve()
+    wheels = host_wheels(style, work, phases, template=template, isolation=isolation)
+    with phases("install", "venv + host + hello: "):
+        return work, create_venv(label / "venv", python, wheels, installer)
+
+
 def measure(
     style: str,
     unrelated: int,
@@ -491,11 +508,8 @@ def measure(
     Returns medians (``median_ms``), ``ratios``, ``targets`` and per-phase seconds.
     """
     phases = Phases(quiet=quiet)
-    work = Path(work).resolve()
-    wheels = host_wheels(style, work, phases, template=template, isolation=isolation)
-    label = work / "runs" / f"{style}-n{unrelated}-m{plugins}"
-    with phases("install", "venv + host + hello: "):
-        venv = create_venv(label / "venv", python, wheels, installer)
+    label = Path(work).resolve() / "runs" / f"{style}-n{unrelated}-m{plugins}"
+    work, venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
     with phases("crowd", f"{unrelated} unrelated + {plugins} plugins: "):
         crowd = unrelated_wheels(work, unrelated) + plugin_wheels(style, work, plugins)
         installed_at = pip_install(venv, ["--no-deps", *crowd])
@@ -521,11 +535,8 @@ def growth(
 ) -> dict[str, Any]:
     """Time one venv per style as unrelated distributions are added step by step."""
     phases = Phases()
-    work = Path(work).resolve()
-    wheels = host_wheels(style, work, phases, template=template, isolation=isolation)
-    label = work / "runs" / f"{style}-growth-m{plugins}"
-    with phases("install", "venv + host + hello: "):
-        venv = create_venv(label / "venv", python, wheels, installer)
+    label = Path(work).resolve() / "runs" / f"{style}-growth-m{plugins}"
+    work, venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
     with phases("crowd", f"{plugins} plugins: "):
         installed_at = pip_install(venv, ["--no-deps", *plugin_wheels(style, work, plugins)])
     results = []
