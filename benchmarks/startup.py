@@ -482,12 +482,11 @@ def _host_venv(
     python: str,
     isolation: str,
     installer: str,
-) -> tuple[Path, Venv]:
-    """Return the resolved work folder and a fresh venv in `label` with host and hello."""
-    work = Path(work).resolve()
+) -> Venv:
+    """Return a fresh venv in `label` with the host and its example plugin installed."""
     wheels = host_wheels(style, work, phases, template=template, isolation=isolation)
     with phases("install", "venv + host + hello: "):
-        return work, create_venv(label / "venv", python, wheels, installer)
+        return create_venv(label / "venv", python, wheels, installer)
 
 
 def measure(
@@ -508,8 +507,9 @@ def measure(
     Returns medians (``median_ms``), ``ratios``, ``targets`` and per-phase seconds.
     """
     phases = Phases(quiet=quiet)
-    label = Path(work).resolve() / "runs" / f"{style}-n{unrelated}-m{plugins}"
-    work, venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
+    work = Path(work).resolve()
+    label = work / "runs" / f"{style}-n{unrelated}-m{plugins}"
+    venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
     with phases("crowd", f"{unrelated} unrelated + {plugins} plugins: "):
         crowd = unrelated_wheels(work, unrelated) + plugin_wheels(style, work, plugins)
         installed_at = pip_install(venv, ["--no-deps", *crowd])
@@ -535,8 +535,9 @@ def growth(
 ) -> dict[str, Any]:
     """Time one venv per style as unrelated distributions are added step by step."""
     phases = Phases()
-    label = Path(work).resolve() / "runs" / f"{style}-growth-m{plugins}"
-    work, venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
+    work = Path(work).resolve()
+    label = work / "runs" / f"{style}-growth-m{plugins}"
+    venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
     with phases("crowd", f"{plugins} plugins: "):
         installed_at = pip_install(venv, ["--no-deps", *plugin_wheels(style, work, plugins)])
     results = []

@@ -41,7 +41,12 @@ def portions() -> list[str]:
     This reads sys.path now, not the package's ``__path__``: ``python -m`` had the
     working directory on sys.path when the package was imported, but not any more.
     """
-    return [p for p in (os.path.join(f, "plugins") for f in _package_folders()) if os.path.isdir(p)]
+    return _portions(_package_folders())
+
+
+def _portions(package_folders: list[str]) -> list[str]:
+    """Return the ``plugins`` folders inside `package_folders`."""
+    return [p for p in (os.path.join(f, "plugins") for f in package_folders) if os.path.isdir(p)]
 
 
 def _package_folders() -> list[str]:
@@ -56,15 +61,17 @@ def find() -> tuple[Result, list[str]]:
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
     owners = Owners(_PACKAGE + "/")
+    folders = _package_folders()
+    namespace = _portions(folders)
     found = [
         (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
-        for portion in portions()
+        for portion in namespace
         for name, path in modules(portion)
     ]
-    misplaced = [_broken(entry, relative, owners) for entry, relative in _misplaced_inits()]
+    misplaced = [_broken(entry, relative, owners) for entry, relative in _misplaced_inits(folders)]
     result = plugins_from_modules(found, owners)
     result["warnings"] = misplaced + result["warnings"]
-    return result, [*sys.path, *_package_folders(), *portions()]
+    return result, [*sys.path, *folders, *namespace]
 
 
 def load(found: Found) -> object:
@@ -81,11 +88,11 @@ def load(found: Found) -> object:
     return import_module(found["target"])
 
 
-def _misplaced_inits() -> list[tuple[str, str]]:
+def _misplaced_inits(package_folders: list[str]) -> list[tuple[str, str]]:
     """Return the ``__init__.py`` files plugins must not ship, as (sys.path entry, path) pairs."""
     host = os.path.join(package_path[0], "__init__.py")
     found = []
-    for folder in _package_folders():
+    for folder in package_folders:
         entry = os.path.dirname(folder)
         for relative in (_PACKAGE + "/__init__.py", _RELATIVE + "__init__.py"):
             path = os.path.join(entry, relative)
