@@ -41,6 +41,9 @@ def test_quick_benchmark_ratios(startup: object, style: str, tmp_path_factory: p
     with timed(f"quick benchmark ({style})"):
         result = startup.measure(style, 20, 5, 11, Path(work), quiet=True)  # type: ignore[attr-defined]
     ratios = result["ratios"]
-    assert ratios["run/cli"] <= 1.35, result["median_ms"]
-    assert ratios["cli/base"] <= 1.6, result["median_ms"]
-    assert ratios["seed/run"] >= 1.0, result["median_ms"]
+    # pip before 25.2 writes console scripts that `import re` (requirements-test.txt asks
+    # for 25.2+), which alone pushes cli/base to ~1.6: name the installer on failure.
+    context = f"{result['median_ms']} with {result['pip']}"
+    assert ratios["run/cli"] <= 1.35, context
+    assert ratios["cli/base"] <= 1.6, context
+    assert ratios["seed/run"] >= 1.0, context
