@@ -27,7 +27,8 @@ RULES: dict[str, tuple[str, str]] = {
     "author_name": (ONE_LINE, "one line of text"),
     "author_email": (r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address, e.g. you@example.com"),
     "version": (r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?", "a PEP 440 version, e.g. 0.1.0"),
-    "python_requires": (r"3\.(1[0-9])", "a Python 3 version from 3.10 on, e.g. 3.10"),
+    # The newest allowed is NEWEST in templates/python.j2, which the CI matrix ends at.
+    "python_requires": (r"3\.1[0-4]", "a Python version from 3.10 to 3.14, e.g. 3.10"),
 }
 MODULE_NAMES = ("package_name", "plugin_name")
 MAX_LENGTH = 100

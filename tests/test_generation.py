@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 
 import pytest
 import tomllib
@@ -103,25 +104,58 @@ def test_ruff_is_clean(baked: Baked) -> None:
         sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=dist)
 
 
-def test_generated_code_type_checks_strictly_for_the_oldest_python(baked: Baked) -> None:
-    """mypy --strict against the typeshed of the oldest Python the project supports.
+def ci_pythons(project: Path) -> list[str]:
+    """Return the Python versions of the generated CI matrix."""
+    workflow = (project / ".github/workflows/ci.yml").read_text()
+    match = re.search(r"python-version: (\[.*\])", workflow)
+    assert match, "the generated CI has a python-version matrix"
+    return list(json.loads(match[1]))
 
-    Besides the types, this catches standard-library APIs newer than that Python.
+
+def test_generated_code_type_checks_strictly_for_every_python_ci_tests(baked: Baked) -> None:
+    """mypy --strict against the typeshed of the oldest and the newest Python in CI.
+
+    Only 3.11 runs here, so this is what catches standard-library APIs that the
+    oldest Python lacks, or that the newest has deprecated or removed.
     """
-    oldest = baked.context["python_requires"]
-    for dist in (baked.host_dir, baked.plugin_dir):
-        sh(
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--python-version",
-            oldest,
-            "--no-incremental",
-            "src",
-            cwd=dist,
-            env={**os.environ, "MYPYPATH": str(baked.host_dir / "src")},
-        )
+    pythons = ci_pythons(baked.project)
+    assert pythons[0] == baked.context["python_requires"]
+    for version in (pythons[0], pythons[-1]):
+        for dist in (baked.host_dir, baked.plugin_dir):
+            sh(
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--enable-error-code",
+                "deprecated",
+                "--python-version",
+                version,
+                "--no-incremental",
+                "src",
+                cwd=dist,
+                env={**os.environ, "MYPYPATH": str(baked.host_dir / "src")},
+            )
+
+
+def test_python_requires_sets_metadata_ci_and_ruff_alike(cookies: object) -> None:
+    """The newest Python CI tests is the newest python_requires the hook accepts."""
+    newest = ci_pythons(bake(cookies))[-1]
+    project = bake(cookies, python_requires=newest)
+    assert ci_pythons(project) == [newest]
+    for path in project.rglob("pyproject.toml"):
+        config = tomllib.loads(path.read_text())
+        assert config["project"]["requires-python"] == f">={newest}"
+        versions = [
+            c.rsplit(" :: ", 1)[1]
+            for c in config["project"]["classifiers"]
+            if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+        ]
+        assert versions == [newest]
+        assert config["tool"]["ruff"]["target-version"] == "py" + newest.replace(".", "")
+    major, minor = newest.split(".")
+    result = cookies.bake(extra_context={"python_requires": f"{major}.{int(minor) + 1}"})  # type: ignore[attr-defined]
+    assert result.exit_code != 0
 
 
 @pytest.mark.parametrize("name", ['O\'Brien "the" \\ Builder', "Zoë <&> 'Q'"])
