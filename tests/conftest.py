@@ -61,15 +61,19 @@ def sh(*command: str | Path, check: bool = True, **kwargs: object) -> subprocess
 class Venv:
     """A fresh virtual environment, filled by the test run's own pip."""
 
-    def __init__(self, path: Path, cache: Path) -> None:
+    def __init__(self, path: Path, cache: Path, *, user_site: bool = False) -> None:
+        """Create it; `user_site` enables ``pip install --user``, into a private user base."""
         with timed(f"venv {path.name}"):
-            sh(sys.executable, "-m", "venv", "--without-pip", path)
+            sh(sys.executable, "-m", "venv", "--without-pip", *["--system-site-packages"] * user_site, path)
         self.path = path
         self.bin = path / ("Scripts" if os.name == "nt" else "bin")
         self.python = self.bin / "python"
         self.env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-        for name in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH"):
+        for name in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH", "PYTHONUSERBASE", "PYTHONNOUSERSITE"):
             self.env.pop(name, None)
+        # A venv has a user site only with the system site-packages; keep it private.
+        self.user_env = {"PYTHONUSERBASE": str(path / "userbase")} if user_site else {}
+        self.env.update(self.user_env)
 
     def pip(self, *args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
         """Run pip for this environment, offline, from the wheelhouse."""
@@ -85,6 +89,7 @@ class Venv:
                 *offline,
                 "--disable-pip-version-check",
                 "-q",
+                env={**os.environ, **self.user_env},  # pip keeps the machine's own cache
                 **kwargs,
             )
 

@@ -1,4 +1,4 @@
-"""Each style: build with ``python -m build``, install four ways, and drive the host."""
+"""Each style: build with ``python -m build``, install every usual way, and drive the host."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ def test_installed_in_another_sys_path_entry(host_env: Venv, baked: Baked, tmp_p
     host_env.pip("install", "--no-deps", "--target", target, wheel)
     assert_discovered(host_env, baked, PYTHONPATH=str(target))
     assert baked.plugin not in host_env.plugins(baked.slug)
+
+
+def test_installed_with_pip_user(baked: Baked, tmp_path: Path) -> None:
+    """``pip install --user``: the host in the environment, the plugin in the user site."""
+    venv = Venv(tmp_path / "venv-user", tmp_path / "cache", user_site=True)
+    venv.pip("install", "--no-deps", baked.build(baked.host_dir)[1])
+    venv.pip("install", "--user", "--no-deps", baked.build(baked.plugin_dir)[1])
+    assert_discovered(venv, baked)
+    user_site = venv.run(venv.python, "-c", "import site; print(site.getusersitepackages())").stdout.strip()
+    location = str(venv.plugins(baked.slug)[baked.plugin]["location"])
+    assert Path(location).resolve().is_relative_to(Path(user_site).resolve()), (location, user_site)
+    venv.pip("uninstall", "-y", baked.plugin_project)
+    assert baked.plugin not in venv.plugins(baked.slug)
 
 
 def test_generated_host_test_suite_passes(host_env: Venv, baked: Baked) -> None:
