@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
 import pytest
 import tomllib
-from conftest import STYLES, Baked, bake, files, sh
+from conftest import ROOT, STYLES, Baked, bake, files, sh
 
 COMMON = {
     ".cookiecutter.json",
@@ -167,3 +169,41 @@ def test_quotes_and_backslashes_give_valid_toml(cookies: object, name: str) -> N
         assert meta["authors"][0]["name"] == name
     host = tomllib.loads((project / "my-app/pyproject.toml").read_text())["project"]
     assert host["description"] == description
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["gh:org/plugin-template", "/home/me/plugin template", r"C:\Users\me\plugin-template", "/tmp/it's"],
+)
+def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
+    baked: Baked, location: str, tmp_path: Path
+) -> None:
+    """Render loading.py as cookiecutter would, with the template at `location`.
+
+    A Windows path, a space or a quote in the template's location must neither break
+    the host nor its ruff formatting, and the command must stay one shell word each.
+    """
+    from cookiecutter.environment import StrictEnvironment
+    from jinja2 import FileSystemLoader
+
+    folder = next(p for p in ROOT.iterdir() if p.name.startswith("{{cookiecutter."))
+    env = StrictEnvironment(context={}, keep_trailing_newline=True)
+    env.loader = FileSystemLoader([folder, ROOT / "templates"])
+    context = {**baked.context, "_template": location, "_repo_dir": location}
+    source = env.get_template("{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/loading.py").render(
+        cookiecutter=context
+    )
+    constants = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id.isupper()
+        and isinstance(node.value, ast.Constant)
+    }
+    rendered = tmp_path / "loading.py"
+    rendered.write_text(source)
+    sh(sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--line-length", "100", rendered)
+    words = shlex.split(constants["BOOTSTRAP_COMMAND"])
+    assert words[:3] == ["cookiecutter", location, "scaffold=plugin-only"]
+    assert f"discovery={baked.style}" in words

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import filecmp
+import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -70,4 +72,20 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
     for readme in ("my-app/README.md", "my-app-weather/README.md"):
         assert "release checklist" in (project / readme).read_text()
     assert "Warmly greet the people" in plugin.read_text()
+    cruft("check", cwd=project)
+
+
+def test_a_plain_cookiecutter_project_links_to_cruft_as_its_readme_says(template: Path, tmp_path: Path) -> None:
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "plugin_name=weather")
+    project = tmp_path / "my-app"
+    sh(*GIT, "init", "-q", cwd=project)
+    commit(project, "generated")
+    readme = (project / "README.md").read_text()
+    link = next(line for line in readme.splitlines() if line.startswith("cruft link "))
+    # The README's own command line, run by a shell that finds this environment's cruft and python.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    with timed("cruft link"):
+        sh("bash", "-c", link, cwd=project, env={**os.environ, "PATH": path})
+    context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    assert context["plugin_name"] == "weather"
     cruft("check", cwd=project)

@@ -46,7 +46,7 @@ PROG = "{{ cookiecutter.project_slug }}"
 DISABLE_ENV = "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"
 LOAD_ENV = "{{ cookiecutter.__env_prefix }}_LOAD_PLUGINS"
 NO_CACHE_ENV = cache.NO_CACHE_ENV
-BOOTSTRAP_COMMAND = '{% include "bootstrap.j2" %}'  # noqa: E501
+BOOTSTRAP_COMMAND = "{% filter replace("\\", "\\\\") | replace('"', '\\"') %}{% include "bootstrap.j2" %}{% endfilter %}"  # noqa: E501
 
 
 class PluginError(Exception):
