@@ -33,9 +33,10 @@ def test_the_benchmark_covers_every_style(startup: object) -> None:
 def test_quick_benchmark_ratios(startup: object, style: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Small N: run stays close to --version, and --version close to a bare import.
 
-    The bounds are looser than the README's targets (1.2 and 1.5 at N=300), since a
-    test on a shared, noisy machine must not flake; the full benchmark reports the
-    targets themselves.
+    cli/base is held to the README's target (1.5; it measures ~1.02). run/cli is
+    held to 1.35, looser than its target of 1.2 at N=300 (it measures ~1.1-1.15),
+    since a test on a shared, noisy machine must not flake; the full benchmark
+    reports the targets themselves.
     """
     work = tmp_path_factory.mktemp("bench")
     with timed(f"quick benchmark ({style})"):
@@ -45,5 +46,5 @@ def test_quick_benchmark_ratios(startup: object, style: str, tmp_path_factory: p
     # for 25.2+), which alone pushes cli/base to ~1.6: name the installer on failure.
     context = f"{result['median_ms']} with {result['pip']}"
     assert ratios["run/cli"] <= 1.35, context
-    assert ratios["cli/base"] <= 1.6, context
+    assert ratios["cli/base"] <= 1.5, context
     assert ratios["seed/run"] >= 1.0, context
