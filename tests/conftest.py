@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -129,6 +130,26 @@ def wheelhouse() -> Path:
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A session-wide scratch folder."""
     return tmp_path_factory.mktemp("work")
+
+
+GIT = ("git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main")
+
+
+def commit(repo: Path, message: str) -> None:
+    """Commit everything in `repo`."""
+    sh(*GIT, "add", "-A", cwd=repo)
+    sh(*GIT, "commit", "-q", "-m", message, cwd=repo)
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    """A git copy of this template (as cruft wants one), to bake from or change."""
+    copy = tmp_path / "template"
+    junk = (".git", ".venv", "benchmarks", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*junk))
+    sh(*GIT, "init", "-q", cwd=copy)
+    commit(copy, "template")
+    return copy
 
 
 def files(root: Path) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -58,3 +60,21 @@ def test_a_plugin_name_that_collides_with_the_host_is_refused(
     result = cookies.bake(extra_context={"scaffold": "plugin-only", "plugin_name": plugin_name})  # type: ignore[attr-defined]
     assert result.exit_code != 0
     assert f"plugin_name={plugin_name!r} is not allowed: it collides" in capfd.readouterr().err
+
+
+def test_the_bootstrap_command_works_from_the_workspace_after_the_readme_bake(template: Path) -> None:
+    """Bake as the README says (``cookiecutter --no-input .`` in the template's folder), then
+    run the bootstrap command that the host README prints, from the workspace folder."""
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", ".", "discovery=namespace-package", cwd=template)
+    workspace = template / "my-app"
+    readme = (workspace / "my-app" / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if line.startswith("cookiecutter "))
+    words = shlex.split(command)
+    assert Path(words[1]) == template, "the template's location is absolute, so it works from anywhere"
+    sh(sys.executable, "-m", *words, "--no-input", "plugin_name=weather", cwd=workspace)
+    answers = json.loads((workspace / "my-app-weather" / ".cookiecutter.json").read_text())["cookiecutter"]
+    assert (answers["scaffold"], answers["discovery"], answers["plugin_name"]) == (
+        "plugin-only",
+        "namespace-package",
+        "weather",
+    )

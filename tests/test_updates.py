@@ -5,31 +5,10 @@ from __future__ import annotations
 import filecmp
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
-import pytest
-from conftest import ROOT, files, sh, timed
-
-GIT = ("git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main")
-
-
-def commit(repo: Path, message: str) -> None:
-    """Commit everything in `repo`."""
-    sh(*GIT, "add", "-A", cwd=repo)
-    sh(*GIT, "commit", "-q", "-m", message, cwd=repo)
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    """A git copy of this template, as cruft wants one."""
-    copy = tmp_path / "template"
-    ignore = shutil.ignore_patterns(".git", ".pytest_cache", "__pycache__", "benchmarks", ".venv")
-    shutil.copytree(ROOT, copy, ignore=ignore)
-    sh(*GIT, "init", "-q", cwd=copy)
-    commit(copy, "template")
-    return copy
+from conftest import GIT, commit, files, sh, timed
 
 
 def cruft(*args: str | Path, **kwargs: object) -> object:
