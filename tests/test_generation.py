@@ -193,17 +193,14 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     source = env.get_template("{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/loading.py").render(
         cookiecutter=context
     )
-    constants = {
-        node.targets[0].id: ast.literal_eval(node.value)
+    command = next(
+        ast.literal_eval(node.value)
         for node in ast.parse(source).body
-        if isinstance(node, ast.Assign)
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id.isupper()
-        and isinstance(node.value, ast.Constant)
-    }
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "BOOTSTRAP_COMMAND"
+    )
     rendered = tmp_path / "loading.py"
     rendered.write_text(source)
     sh(sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--line-length", "100", rendered)
-    words = shlex.split(constants["BOOTSTRAP_COMMAND"])
+    words = shlex.split(command)
     assert words[:3] == ["cookiecutter", location, "scaffold=plugin-only"]
     assert f"discovery={baked.style}" in words
