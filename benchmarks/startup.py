@@ -48,14 +48,14 @@ SLUG = "my-app"
 PACKAGE = "my_app"
 PLUGIN = "hello"
 ENV_PREFIX = PACKAGE.upper()
-CONTEXT = {"project_name": "My App", "plugin_name": PLUGIN, "scaffold": "host-and-plugin"}
+CONTEXT = {"host_name": "My App", "plugin_name": PLUGIN, "scaffold": "host-and-plugin"}
 COMMANDS = ("base", "cli", "run", "list", "seed", "nocache")
 RATIOS = (("run", "cli"), ("run", "base"), ("seed", "run"), ("cli", "base"), ("nocache", "run"))
 TARGETS = {"run/cli": 1.2, "cli/base": 1.5}
 FLAT_LIMIT = 1.15  # run/cli at the largest N over run/cli at the smallest
 SETTLE_S = 2.5  # the host stores no cache while a watched folder changed < 2 s ago
 GENERATOR = "v1"  # bump when the generated wheels change, to drop cached ones
-TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.__output_folder}}")
+TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.project_slug}}")
 BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 DEFAULT_WORK = Path(tempfile.gettempdir()) / "plugin-host-startup-bench"

@@ -12,8 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
-HOST = "{project_slug}"
-HOST_PACKAGE = HOST + "/src/{package_name}"
+HOST = "{host_slug}"
+HOST_PACKAGE = HOST + "/src/{host_package}"
 PLUGIN = "{plugin_project}"
 
 # (variable, value) -> paths to remove, relative to the project root, in order.
@@ -21,12 +21,12 @@ PRUNE: dict[tuple[str, str], list[str]] = {
     ("discovery", "entry-point"): [
         HOST_PACKAGE + "/discovery_naming_convention.py",
         HOST_PACKAGE + "/discovery_namespace_package.py",
-        PLUGIN + "/src/{package_name}",
+        PLUGIN + "/src/{host_package}",
     ],
     ("discovery", "naming-convention"): [
         HOST_PACKAGE + "/discovery_entry_point.py",
         HOST_PACKAGE + "/discovery_namespace_package.py",
-        PLUGIN + "/src/{package_name}",
+        PLUGIN + "/src/{host_package}",
     ],
     ("discovery", "namespace-package"): [
         HOST_PACKAGE + "/discovery_entry_point.py",

@@ -19,9 +19,10 @@ ONE_LINE = r"[^\x00-\x1f\x7f]+"
 
 # variable -> (pattern it must fully match, what is allowed, in words)
 RULES: dict[str, tuple[str, str]] = {
-    "project_name": (r"[\w][\w .-]*", "letters, digits, spaces, '.', '-' and '_', e.g. My App"),
+    "host_name": (r"[\w][\w .-]*", "letters, digits, spaces, '.', '-' and '_', e.g. My App"),
+    "host_slug": (DISTRIBUTION, "lowercase letters, digits and single hyphens, e.g. my-app"),
     "project_slug": (DISTRIBUTION, "lowercase letters, digits and single hyphens, e.g. my-app"),
-    "package_name": (IDENTIFIER, "lowercase letters, digits and '_', starting with a letter"),
+    "host_package": (IDENTIFIER, "lowercase letters, digits and '_', starting with a letter"),
     "plugin_name": (IDENTIFIER, "lowercase letters, digits and '_', starting with a letter"),
     "description": (ONE_LINE, "one line of text"),
     "author_name": (ONE_LINE, "one line of text"),
@@ -30,7 +31,7 @@ RULES: dict[str, tuple[str, str]] = {
     # The newest allowed is NEWEST in templates/python.j2, which the CI matrix ends at.
     "python_requires": (r"3\.1[0-4]", "a Python version from 3.10 to 3.14, e.g. 3.10"),
 }
-MODULE_NAMES = ("package_name", "plugin_name")
+MODULE_NAMES = ("host_package", "plugin_name")
 MAX_LENGTH = 100
 
 
@@ -47,11 +48,11 @@ def problems(answers: dict[str, object], choices: dict[str, list[str]]) -> list[
             found.append(f"{variable}={value!r} is not allowed: it is a Python keyword.")
         elif value in sys.stdlib_module_names:
             found.append(f"{variable}={value!r} is not allowed: it would shadow the standard library module {value}.")
-    package, plugin = answers.get("package_name"), answers.get("plugin_name")
-    if plugin in (package, answers.get("project_slug")) or plugin == "plugins":
+    package, plugin = answers.get("host_package"), answers.get("plugin_name")
+    if plugin in (package, answers.get("host_slug")) or plugin == "plugins":
         found.append(
             f"plugin_name={plugin!r} is not allowed: it collides with the host's names"
-            f" ({package!r}, {answers.get('project_slug')!r}, 'plugins'); pick a name of its own."
+            f" ({package!r}, {answers.get('host_slug')!r}, 'plugins'); pick a name of its own."
         )
     for variable, options in choices.items():
         if answers.get(variable) not in options:

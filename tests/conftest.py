@@ -173,8 +173,8 @@ class Baked:
         self.style = style
         self.project = project
         self.context = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
-        self.slug = self.context["project_slug"]
-        self.package = self.context["package_name"]
+        self.slug = self.context["host_slug"]
+        self.package = self.context["host_package"]
         self.plugin = self.context["plugin_name"]
         self.plugin_project = f"{self.slug}-{self.plugin.replace('_', '-')}"
         self.host_dir = project / self.slug

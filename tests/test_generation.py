@@ -176,7 +176,7 @@ def test_quotes_and_backslashes_give_valid_toml(cookies: object, name: str) -> N
     ["gh:org/plugin-template", "/home/me/plugin template", r"C:\Users\me\plugin-template", "/tmp/it's"],
 )
 def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
-    baked: Baked, location: str, tmp_path: Path
+    baked: Baked, location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Render loading.py as cookiecutter would, with the template at `location`.
 
@@ -186,11 +186,13 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     from cookiecutter.environment import StrictEnvironment
     from jinja2 import FileSystemLoader
 
-    folder = next(p for p in ROOT.iterdir() if p.name.startswith("{{cookiecutter."))
-    env = StrictEnvironment(context={}, keep_trailing_newline=True)
-    env.loader = FileSystemLoader([folder, ROOT / "templates"])
+    folder = ROOT / "{{cookiecutter.project_slug}}"
     context = {**baked.context, "_template": location, "_repo_dir": location}
-    source = env.get_template("{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/loading.py").render(
+    monkeypatch.syspath_prepend(str(ROOT))  # as cookiecutter does, for the template's Jinja extension
+    monkeypatch.chdir(folder)  # as cookiecutter renders
+    env = StrictEnvironment(context={"cookiecutter": context}, keep_trailing_newline=True)
+    env.loader = FileSystemLoader([folder, ROOT / "templates"])
+    source = env.get_template("{{cookiecutter.host_slug}}/src/{{cookiecutter.host_package}}/loading.py").render(
         cookiecutter=context
     )
     command = next(
@@ -200,7 +202,7 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     )
     rendered = tmp_path / "loading.py"
     rendered.write_text(source)
-    sh(sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--line-length", "100", rendered)
+    sh(sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--no-cache", "--line-length", "100", rendered, cwd=tmp_path)
     words = shlex.split(command)
     assert words[:3] == ["cookiecutter", location, "scaffold=plugin-only"]
     assert f"discovery={baked.style}" in words

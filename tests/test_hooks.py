@@ -11,12 +11,13 @@ import pytest
 from conftest import ROOT, TEMPLATE
 
 DEFAULTS = {
-    "project_name": "My App",
-    "project_slug": "my-app",
-    "package_name": "my_app",
-    "plugin_name": "hello",
-    "discovery": "entry-point",
     "scaffold": "host-and-plugin",
+    "host_name": "My App",
+    "host_slug": "my-app",
+    "host_package": "my_app",
+    "discovery": "entry-point",
+    "plugin_name": "hello",
+    "project_slug": "my-app",
     "description": "A tool.",
     "author_name": "Ada",
     "author_email": "ada@example.com",
@@ -40,13 +41,13 @@ post = load_hook("post_gen_project")
 CHOICES = pre.choices(TEMPLATE)
 
 BAD = [
-    ("project_slug", "My App"),
-    ("project_slug", "-app"),
-    ("project_slug", "../escape"),
-    ("package_name", "my-app"),
-    ("package_name", "class"),
-    ("package_name", "json"),
-    ("package_name", "9lives"),
+    ("host_slug", "My App"),
+    ("host_slug", "-app"),
+    ("host_slug", "../escape"),
+    ("host_package", "my-app"),
+    ("host_package", "class"),
+    ("host_package", "json"),
+    ("host_package", "9lives"),
     ("plugin_name", "hello world"),
     ("plugin_name", "match"),
     ("plugin_name", "my_app"),

@@ -49,7 +49,7 @@ def test_installed_next_to_an_earlier_host_both_plugins_run(
 def test_host_readme_shows_the_bootstrap_command(baked: Baked) -> None:
     readme = (baked.host_dir / "README.md").read_text()
     command = next(line for line in readme.splitlines() if "scaffold=plugin-only" in line)
-    for answer in (f"project_slug={baked.slug}", f"package_name={baked.package}", f"discovery={baked.style}"):
+    for answer in (f"host_slug={baked.slug}", f"host_package={baked.package}", f"discovery={baked.style}"):
         assert answer in command
 
 

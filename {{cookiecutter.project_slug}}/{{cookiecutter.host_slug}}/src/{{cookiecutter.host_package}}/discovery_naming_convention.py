@@ -1,13 +1,13 @@
-"""Naming-convention discovery: every top-level module named ``{{ cookiecutter.package_name }}_<plugin>``.
+"""Naming-convention discovery: every top-level module named ``{{ cookiecutter.host_package }}_<plugin>``.
 
-A plugin distribution ships a module or package such as ``{{ cookiecutter.package_name }}_hello``; the
-host lists sys.path for names with the ``{{ cookiecutter.package_name }}_`` prefix, as the PyPA guide's
+A plugin distribution ships a module or package such as ``{{ cookiecutter.host_package }}_hello``; the
+host lists sys.path for names with the ``{{ cookiecutter.host_package }}_`` prefix, as the PyPA guide's
 ``pkgutil.iter_modules()`` snippet does, and imports only the plugins a command
 needs. Listing the folders directly is several times faster than pkgutil.
 
 Only the sys.path entries are searched, so run the console script (or
-``python -P -m {{ cookiecutter.package_name }}``): ``python -m`` and ``python -c`` put the current
-directory on sys.path, where any stray ``{{ cookiecutter.package_name }}_*.py`` would become a plugin.
+``python -P -m {{ cookiecutter.host_package }}``): ``python -m`` and ``python -c`` put the current
+directory on sys.path, where any stray ``{{ cookiecutter.host_package }}_*.py`` would become a plugin.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from .cache import Result
     from .loading import Found
 
-PREFIX = "{{ cookiecutter.package_name }}_"
+PREFIX = "{{ cookiecutter.host_package }}_"
 
 
 def find() -> tuple[Result, list[str]]:
-    """Find the ``{{ cookiecutter.package_name }}_*`` modules on sys.path, first entry first.
+    """Find the ``{{ cookiecutter.host_package }}_*`` modules on sys.path, first entry first.
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """

@@ -45,7 +45,7 @@ def test_two_distributions_offer_the_same_plugin(
 
 def test_two_distributions_in_one_folder_first_name_wins(site: Site, run_host: RunHost) -> None:
     site.add("alpha", distribution="zz-dist")
-    site.install("aa-dist", "1.0", [], {"{{ cookiecutter.package_name }}.plugins": {"alpha": "fake_alpha"}})
+    site.install("aa-dist", "1.0", [], {"{{ cookiecutter.host_package }}.plugins": {"alpha": "fake_alpha"}})
     result = run_host("plugins", "--json")
     assert listing(result)["alpha"]["distribution"] == "aa-dist"
     assert "aa-dist" in result.stderr and "zz-dist" in result.stderr

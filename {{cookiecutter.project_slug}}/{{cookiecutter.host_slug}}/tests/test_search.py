@@ -1,7 +1,7 @@
 """Searching a package index for plugins, against a local HTTP server only.
 
 The first tests call search_index() directly, with an example prefix; the last
-ones run ``{{ cookiecutter.project_slug }} search``.
+ones run ``{{ cookiecutter.host_slug }} search``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from support import PACKAGE, PROG, RunHost, Site
 
-from {{ cookiecutter.package_name }} import search
-from {{ cookiecutter.package_name }}.search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
+from {{ cookiecutter.host_package }} import search
+from {{ cookiecutter.host_package }}.search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 PREFIXES = ("my-app-",)  # search_index() matches any prefixes: this one is just an example

@@ -2,10 +2,10 @@
 
 A plugin distribution declares, in its ``pyproject.toml``::
 
-    [project.entry-points."{{ cookiecutter.package_name }}.plugins"]
-    hello = "{{ cookiecutter.package_name }}_hello"
+    [project.entry-points."{{ cookiecutter.host_package }}.plugins"]
+    hello = "{{ cookiecutter.host_package }}_hello"
 
-    [project.entry-points."{{ cookiecutter.package_name }}.plugin_api"]
+    [project.entry-points."{{ cookiecutter.host_package }}.plugin_api"]
     hello = "1"
 
 The second group states the plugin API version the plugin was written for, so an
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from .cache import Result
     from .loading import Found
 
-GROUP = "{{ cookiecutter.package_name }}.plugins"
-API_GROUP = "{{ cookiecutter.package_name }}.plugin_api"
+GROUP = "{{ cookiecutter.host_package }}.plugins"
+API_GROUP = "{{ cookiecutter.host_package }}.plugin_api"
 
 
 def find() -> tuple[Result, list[str]]:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         location: str
 
 
-PROG = "{{ cookiecutter.project_slug }}"
+PROG = "{{ cookiecutter.host_slug }}"
 DISABLE_ENV = "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"
 LOAD_ENV = "{{ cookiecutter.__env_prefix }}_LOAD_PLUGINS"
 NO_CACHE_ENV = cache.NO_CACHE_ENV

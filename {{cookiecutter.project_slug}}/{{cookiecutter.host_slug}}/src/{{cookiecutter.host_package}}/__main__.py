@@ -1,4 +1,4 @@
-"""Run the command line as ``python -m {{ cookiecutter.package_name }}``."""
+"""Run the command line as ``python -m {{ cookiecutter.host_package }}``."""
 
 import os
 import sys
@@ -9,7 +9,7 @@ from .cli import main
 def _drop_working_directory() -> None:
     """Take the current directory off sys.path, as pip does for ``python -m pip``.
 
-    ``python -m`` puts it first on sys.path, so a stray ``{{ cookiecutter.package_name }}_*.py`` or
+    ``python -m`` puts it first on sys.path, so a stray ``{{ cookiecutter.host_package }}_*.py`` or
     ``*.dist-info`` there could be discovered as a plugin. The console script never
     has it; ``python -P`` (PYTHONSAFEPATH=1) keeps it off from the start.
     """

@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: a command-line application that plugins extend."""
+"""{{ cookiecutter.host_name }}: a command-line application that plugins extend."""
 {%- if cookiecutter.discovery == "namespace-package" %}
 
 import os as _os
@@ -8,8 +8,8 @@ import sys as _sys
 __version__ = "{{ cookiecutter.version }}"
 {%- if cookiecutter.discovery == "namespace-package" %}
 
-# Plugins live in the {{ cookiecutter.package_name }}.plugins namespace, which only searches this package's
-# __path__. Add the {{ cookiecutter.package_name }} folder of every other sys.path entry, as
+# Plugins live in the {{ cookiecutter.host_package }}.plugins namespace, which only searches this package's
+# __path__. Add the {{ cookiecutter.host_package }} folder of every other sys.path entry, as
 # pkgutil.extend_path would, so that plugins installed with --user, --target or in
 # editable mode are found too. (This costs a few stat calls; pkgutil costs ~10 ms.)
 __path__ = [

@@ -64,7 +64,7 @@ def cache_file() -> str:
         or os.path.join(os.path.expanduser("~"), ".cache")
     )
     digest = zlib.crc32(marshal.dumps((sys.executable, _search_path())))
-    return os.path.join(root, "{{ cookiecutter.project_slug }}", f"plugins-{digest:08x}.cache")
+    return os.path.join(root, "{{ cookiecutter.host_slug }}", f"plugins-{digest:08x}.cache")
 
 
 def _search_path() -> tuple[str, ...]:

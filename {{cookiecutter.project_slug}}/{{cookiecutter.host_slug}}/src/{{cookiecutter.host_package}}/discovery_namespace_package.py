@@ -1,8 +1,8 @@
-"""Namespace-package discovery: every module in the ``{{ cookiecutter.package_name }}.plugins`` namespace.
+"""Namespace-package discovery: every module in the ``{{ cookiecutter.host_package }}.plugins`` namespace.
 
-A plugin distribution ships ``{{ cookiecutter.package_name }}/plugins/<plugin>/__init__.py`` (or
-``<plugin>.py``) and *no* ``{{ cookiecutter.package_name }}/__init__.py`` or ``{{ cookiecutter.package_name }}/plugins/__init__.py``:
-``{{ cookiecutter.package_name }}.plugins`` is a PEP 420 namespace package that many distributions share.
+A plugin distribution ships ``{{ cookiecutter.host_package }}/plugins/<plugin>/__init__.py`` (or
+``<plugin>.py``) and *no* ``{{ cookiecutter.host_package }}/__init__.py`` or ``{{ cookiecutter.host_package }}/plugins/__init__.py``:
+``{{ cookiecutter.host_package }}.plugins`` is a PEP 420 namespace package that many distributions share.
 
 A namespace sub-package only searches its parent's ``__path__``; the host's
 ``__init__.py`` extends that to every sys.path entry, so plugins installed with
@@ -30,13 +30,13 @@ if TYPE_CHECKING:
     from .cache import Result
     from .loading import Found
 
-NAMESPACE = "{{ cookiecutter.package_name }}.plugins"
-_PACKAGE = "{{ cookiecutter.package_name }}"
+NAMESPACE = "{{ cookiecutter.host_package }}.plugins"
+_PACKAGE = "{{ cookiecutter.host_package }}"
 _RELATIVE = _PACKAGE + "/plugins/"
 
 
 def portions() -> list[str]:
-    """Return every ``{{ cookiecutter.package_name }}/plugins`` folder on sys.path, first entry first.
+    """Return every ``{{ cookiecutter.host_package }}/plugins`` folder on sys.path, first entry first.
 
     This reads sys.path now, not the package's ``__path__``: ``python -m`` had the
     working directory on sys.path when the package was imported, but not any more.
@@ -50,7 +50,7 @@ def _portions(package_folders: list[str]) -> list[str]:
 
 
 def _package_folders() -> list[str]:
-    """Return every ``{{ cookiecutter.package_name }}`` folder on sys.path, first entry first."""
+    """Return every ``{{ cookiecutter.host_package }}`` folder on sys.path, first entry first."""
     folders = (os.path.join(entry or os.curdir, _PACKAGE) for entry in sys.path)
     return list(dict.fromkeys(f for f in folders if os.path.isdir(f)))
 

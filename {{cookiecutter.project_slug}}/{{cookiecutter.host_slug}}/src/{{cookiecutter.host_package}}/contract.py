@@ -1,11 +1,11 @@
-"""The plugin contract: what every {{ cookiecutter.project_name }} plugin provides.
+"""The plugin contract: what every {{ cookiecutter.host_name }} plugin provides.
 
 A plugin is a module (or any object) with:
 
 - ``API_VERSION``: the plugin API version it was written for, an ``int``.
   The host loads it only if this equals :data:`PLUGIN_API_VERSION`.
-- ``SUMMARY``: one line saying what the plugin does, shown by ``{{ cookiecutter.project_slug }} plugins``.
-- ``run(args)``: does the work for ``{{ cookiecutter.project_slug }} run NAME ARGS...`` and returns
+- ``SUMMARY``: one line saying what the plugin does, shown by ``{{ cookiecutter.host_slug }} plugins``.
+- ``run(args)``: does the work for ``{{ cookiecutter.host_slug }} run NAME ARGS...`` and returns
   the exit code.
 
 Check a plugin against :class:`Plugin` with a type checker::
@@ -13,7 +13,7 @@ Check a plugin against :class:`Plugin` with a type checker::
     from typing import TYPE_CHECKING
 
     if TYPE_CHECKING:
-        from {{ cookiecutter.package_name }}.contract import Plugin
+        from {{ cookiecutter.host_package }}.contract import Plugin
 
         import my_plugin
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support import PROG, RunHost, Sandbox, Site, listing, one_line_error
 
-from {{ cookiecutter.package_name }} import __version__
+from {{ cookiecutter.host_package }} import __version__
 
 
 def test_plugins_json_lists_an_ok_plugin(site: Site, run_host: RunHost) -> None:

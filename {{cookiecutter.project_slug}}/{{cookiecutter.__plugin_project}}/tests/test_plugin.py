@@ -1,4 +1,4 @@
-{%- set module = cookiecutter.package_name ~ ".plugins." ~ cookiecutter.plugin_name if cookiecutter.discovery == "namespace-package" else cookiecutter.__plugin_module -%}
+{%- set module = cookiecutter.host_package ~ ".plugins." ~ cookiecutter.plugin_name if cookiecutter.discovery == "namespace-package" else cookiecutter.__plugin_module -%}
 """Tests of the {{ cookiecutter.plugin_name }} plugin, on its own and as the host sees it."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ DISTRIBUTION = "{{ cookiecutter.__plugin_project }}"
 
 def host(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed host's command line."""
-    command = [sys.executable, "-m", "{{ cookiecutter.package_name }}", *args]
+    command = [sys.executable, "-m", "{{ cookiecutter.host_package }}", *args]
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
@@ -32,7 +32,7 @@ def test_run_greets_the_world_by_default(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_follows_the_contract() -> None:
-    from {{ cookiecutter.package_name }}.contract import PLUGIN_API_VERSION
+    from {{ cookiecutter.host_package }}.contract import PLUGIN_API_VERSION
 
     assert API_VERSION == PLUGIN_API_VERSION
     assert SUMMARY and "\n" not in SUMMARY
@@ -42,7 +42,7 @@ def test_follows_the_contract() -> None:
 def test_metadata_declares_the_same_api_version() -> None:
     from importlib.metadata import entry_points
 
-    declared = entry_points(group="{{ cookiecutter.package_name }}.plugin_api")
+    declared = entry_points(group="{{ cookiecutter.host_package }}.plugin_api")
     assert [int(ep.value) for ep in declared if ep.name == "{{ cookiecutter.plugin_name }}"] == [API_VERSION]
 {%- endif %}
 

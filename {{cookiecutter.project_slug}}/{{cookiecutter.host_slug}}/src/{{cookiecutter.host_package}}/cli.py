@@ -1,4 +1,4 @@
-"""The command line: ``{{ cookiecutter.project_slug }} plugins``, ``run`` and ``search``.
+"""The command line: ``{{ cookiecutter.host_slug }} plugins``, ``run`` and ``search``.
 
 The two commands run most often, ``--version`` and ``run NAME``, take a fast path
 that skips argparse (about 10 ms of start-up); everything else goes through it.
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from .loading import Report
 
-PROG = "{{ cookiecutter.project_slug }}"
+PROG = "{{ cookiecutter.host_slug }}"
 DEBUG_ENV = "{{ cookiecutter.__env_prefix }}_DEBUG"
 
 
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="{{ cookiecutter.project_name }}: run the plugins installed next to it.",
+        description="{{ cookiecutter.host_name }}: run the plugins installed next to it.",
         epilog=(
             f"environment: {DISABLE_ENV}=a,b never loads those plugins; "
             f"{LOAD_ENV}=a,b loads only those (empty: none); "
@@ -115,7 +115,7 @@ def _search(index_url: str | None, *, as_json: bool) -> int:
     from .loading import installed_distributions
     from .search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
 
-    prefixes = sorted({normalize("{{ cookiecutter.project_slug }}-"), normalize("{{ cookiecutter.package_name }}_")})
+    prefixes = sorted({normalize("{{ cookiecutter.host_slug }}-"), normalize("{{ cookiecutter.host_package }}_")})
     url = index_url or DEFAULT_INDEX_URL
     try:
         names = search_index(url, prefixes)

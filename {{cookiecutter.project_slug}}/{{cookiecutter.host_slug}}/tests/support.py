@@ -1,4 +1,4 @@
-"""Helpers that run {{ cookiecutter.project_slug }} against fake plugins, installed without pip.
+"""Helpers that run {{ cookiecutter.host_slug }} against fake plugins, installed without pip.
 
 A *site* is a folder put on PYTHONPATH that looks like site-packages: plugin
 modules next to ``*.dist-info`` folders. The host runs in a subprocess, as users
@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-PACKAGE = "{{ cookiecutter.package_name }}"
-PROG = "{{ cookiecutter.project_slug }}"
+PACKAGE = "{{ cookiecutter.host_package }}"
+PROG = "{{ cookiecutter.host_slug }}"
 ENV_PREFIX = "{{ cookiecutter.__env_prefix }}_"
 STYLE = "{{ cookiecutter.discovery }}"
 PLUGIN_GROUP = f"{PACKAGE}.plugins"
@@ -204,7 +204,7 @@ class Sandbox:
         cwd: Path | None = None,
         python: Iterable[str] = (),
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``python -m {{ cookiecutter.package_name }} ARGS`` in a subprocess and capture its output.
+        """Run ``python -m {{ cookiecutter.host_package }} ARGS`` in a subprocess and capture its output.
 
         `env` adds to (or, with None values, removes from) the environment;
         `python` holds interpreter options such as ``["-X", "importtime"]``.

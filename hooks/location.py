@@ -1,0 +1,78 @@
+"""A Jinja extension that tells where this template lives, as others can reach it.
+
+The commands a generated project prints (bootstrap a plugin, link to cruft) name
+the template. Cookiecutter only records what it was given (``_template``), which
+may be a relative path, or a folder only this machine has. This names, in order:
+
+1. a URL or an abbreviation such as ``gh:org/repo``, as given;
+2. for a local git checkout with an ``origin`` remote, that remote's URL;
+3. otherwise the template's absolute local path.
+
+cruft renders from a git clone of the template, whose ``origin`` is the template
+as the user gave it, so the same rules name the same place.
+
+A relative path is resolved as cookiecutter resolved it: files are rendered with
+the template folder as the working directory, so the template's root is that
+folder's parent, whatever ``-o`` says.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import os
+import posixpath
+import re
+import subprocess
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+# A scheme ("https:", "git+ssh:", "gh:") or scp-like "user@host:path"; not a drive letter.
+REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:|[^/\\@\s]+@[^/\\:\s]+:")
+TEMPLATE_FOLDER = "{{cookiecutter.project_slug}}"
+
+
+def is_remote(location: str) -> bool:
+    """Tell whether `location` is a URL or abbreviation rather than a local path."""
+    return REMOTE.match(location) is not None
+
+
+def template_location(template: str = "", repo_dir: str = "") -> str:
+    """Return where the template lives, as a URL or an absolute local path."""
+    if template and is_remote(template):
+        return template
+    cwd = os.getcwd()
+    if template and (ntpath.isabs(template) or posixpath.isabs(template)):
+        root = template
+    elif os.path.basename(cwd) == TEMPLATE_FOLDER:
+        root = os.path.dirname(cwd)  # rendering a file: cwd is the template folder
+    else:
+        root = os.path.abspath(template or repo_dir or os.curdir)
+    # cruft renders from a temporary clone, whose origin is the template as given.
+    return origin(root) or root
+
+
+def origin(folder: str) -> str | None:
+    """Return the URL of the ``origin`` remote of the git checkout at `folder`, if any."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", folder, "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    url = result.stdout.strip()
+    return url if result.returncode == 0 and url and "\n" not in url else None
+
+
+class TemplateLocation(Extension):
+    """Add ``template_location(template, repo_dir)`` and ``is_remote(location)`` to Jinja."""
+
+    def __init__(self, environment: Environment) -> None:
+        """Register the globals."""
+        super().__init__(environment)
+        environment.globals["template_location"] = template_location
+        environment.globals["is_remote"] = is_remote
