@@ -2,12 +2,13 @@
 
 One table says, for each answer, which generated paths go. A path listed there
 that does not exist stops generation with an error, so the template and this
-table cannot drift apart unnoticed.
+table cannot drift apart unnoticed. Then it prints the next steps.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -63,13 +64,43 @@ def apply(root: Path, remove: list[str], hoist: str | None) -> None:
         (root / hoist).rmdir()
 
 
+# scaffold -> what was made, and the first commands to run in it.
+NEXT_STEPS: dict[str, tuple[str, list[str]]] = {
+    "host-and-plugin": (
+        "the host {host_slug} and its example plugin {plugin_project} ({discovery} discovery)",
+        [
+            'pip install -e "./{host_slug}[test]" -e "./{plugin_project}[test]"',
+            "{host_slug} plugins",
+            "pytest {host_slug} && pytest {plugin_project}",
+        ],
+    ),
+    "plugin-only": (
+        "the {plugin_name} plugin for {host_slug}, as {project_slug}",
+        ['pip install {host_source}-e ".[test]"', "{host_slug} plugins", "pytest"],
+    ),
+}
+
+
+def next_steps(root: Path, answers: dict[str, str]) -> str:
+    """Say what was made where, and the first commands to run."""
+    names = {key.lstrip("_"): value for key, value in answers.items() if isinstance(value, str)}
+    source = names.get("host_source", "")
+    names["host_source"] = shlex.quote(source) + " " if source else ""
+    made, commands = NEXT_STEPS[names["scaffold"]]
+    lines = [f"cd {shlex.quote(str(root))}", "python -m venv .venv && . .venv/bin/activate"]
+    lines += [command.format(**names) for command in commands]
+    steps = "".join(f"\n  {line}" for line in lines)
+    return f"Created {made.format(**names)} in {root}.\nNext steps (README.md says more):{steps}"
+
+
 def main(answers: dict[str, str]) -> int:
-    """Prune the generated project in the current directory."""
+    """Prune the generated project in the current directory, then say what to do next."""
     try:
         apply(Path.cwd(), *paths(answers))
     except (LookupError, OSError) as exc:
         print(f"error: post_gen_project: {exc}", file=sys.stderr)
         return 1
+    print(next_steps(Path.cwd(), answers))
     return 0
 
 

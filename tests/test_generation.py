@@ -202,7 +202,19 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     )
     rendered = tmp_path / "loading.py"
     rendered.write_text(source)
-    sh(sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--no-cache", "--line-length", "100", rendered, cwd=tmp_path)
+    sh(
+        sys.executable,
+        "-m",
+        "ruff",
+        "format",
+        "--check",
+        "--isolated",
+        "--no-cache",
+        "--line-length",
+        "100",
+        rendered,
+        cwd=tmp_path,
+    )
     words = shlex.split(command)
     assert words[:3] == ["cookiecutter", location, "scaffold=plugin-only"]
     assert f"discovery={baked.style}" in words

@@ -1,6 +1,9 @@
-"""A Jinja extension that tells where this template lives, as others can reach it.
+"""Jinja helpers for this template: where it lives, and TOML strings.
 
-The commands a generated project prints (bootstrap a plugin, link to cruft) name
+Cookiecutter loads this module through ``_extensions`` in cookiecutter.json (it
+puts the template's root on sys.path while it renders).
+
+**Where the template lives.** The commands a generated project prints (bootstrap a plugin, link to cruft) name
 the template. Cookiecutter only records what it was given (``_template``), which
 may be a relative path, or a folder only this machine has. This names, in order:
 
@@ -46,6 +49,8 @@ def template_location(template: str = "", repo_dir: str = "") -> str:
         root = template
     elif os.path.basename(cwd) == TEMPLATE_FOLDER:
         root = os.path.dirname(cwd)  # rendering a file: cwd is the template folder
+    elif os.path.isfile(os.path.join(cwd, "cookiecutter.json")):
+        root = cwd  # rendering a hook: cwd is the template's root
     else:
         root = os.path.abspath(template or repo_dir or os.curdir)
     # cruft renders from a temporary clone, whose origin is the template as given.
@@ -68,11 +73,30 @@ def origin(folder: str) -> str | None:
     return url if result.returncode == 0 and url and "\n" not in url else None
 
 
-class TemplateLocation(Extension):
-    """Add ``template_location(template, repo_dir)`` and ``is_remote(location)`` to Jinja."""
+def toml_string(text: object) -> str:
+    """Return `text` as a TOML basic string, valid for any Unicode text.
+
+    Only what TOML requires is escaped: quotes, backslashes and control
+    characters. Jinja's ``tojson`` would also write characters outside the Basic
+    Multilingual Plane (an emoji) as surrogate pairs, which TOML forbids.
+    """
+    escaped = []
+    for char in str(text):
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif char < " " or char == "\x7f":
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+class TemplateHelpers(Extension):
+    """Add ``template_location()``, ``is_remote()`` and the ``toml`` filter to Jinja."""
 
     def __init__(self, environment: Environment) -> None:
-        """Register the globals."""
+        """Register the globals and the filter."""
         super().__init__(environment)
         environment.globals["template_location"] = template_location
         environment.globals["is_remote"] = is_remote
+        environment.filters["toml"] = toml_string
