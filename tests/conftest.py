@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,9 +34,31 @@ def timed(what: str) -> Iterator[None]:
     TIMINGS.append((what, time.perf_counter() - start))
 
 
+# What the template is made of; anything else in the checkout (a project baked there by
+# the README's first command, virtual environments, caches) is not copied.
+TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.project_slug}}", "README.md")
+
+
+def copy_template(copy: Path) -> Path:
+    """Copy the template's parts to a new git repository at `copy` (as cruft wants one)."""
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+    copy.mkdir(parents=True)
+    for part in TEMPLATE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=junk)
+        else:
+            shutil.copy2(source, copy / part)
+    sh(*GIT, "init", "-q", cwd=copy)
+    commit(copy, "template")
+    return copy
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Bake this template, wherever pytest runs from."""
-    config.option.template = str(ROOT)
+    """Bake a pristine copy of this template, wherever pytest runs from and whatever was baked here."""
+    work = Path(tempfile.mkdtemp(prefix="template-tests-"))
+    config.add_cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
+    config.option.template = str(copy_template(work / "template"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -110,7 +133,7 @@ class Venv:
         return {r["name"]: r for r in reports}
 
 
-WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables")
+WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables", "build", "ruff")
 WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
 
 
@@ -143,13 +166,8 @@ def commit(repo: Path, message: str) -> None:
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
-    """A git copy of this template (as cruft wants one), to bake from or change."""
-    copy = tmp_path / "template"
-    junk = (".git", ".venv", "benchmarks", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*junk))
-    sh(*GIT, "init", "-q", cwd=copy)
-    commit(copy, "template")
-    return copy
+    """A git copy of this template, to bake from or change."""
+    return copy_template(tmp_path / "template")
 
 
 def files(root: Path) -> set[str]:

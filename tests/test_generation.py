@@ -216,5 +216,5 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
         cwd=tmp_path,
     )
     words = shlex.split(command)
-    assert words[:3] == ["cookiecutter", location, "scaffold=plugin-only"]
+    assert words[:4] == ["cookiecutter", location, "--no-input", "scaffold=plugin-only"]
     assert f"discovery={baked.style}" in words

@@ -8,13 +8,30 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Baked, Venv, bake, files, sh
+from conftest import GIT, WHEELHOUSE, Baked, Venv, commit, files, sh, timed
+
+
+def printed_command(host_readme: Path) -> list[str]:
+    """The command that the host's README prints for a new plugin, as shell words."""
+    lines = host_readme.read_text().splitlines()
+    (command,) = [line for line in lines if line.startswith("cookiecutter ") and "scaffold=plugin-only" in line]
+    return shlex.split(command)
+
+
+def run_printed_command(host_readme: Path, where: Path, *added: str) -> Path:
+    """Run the host's printed command, as printed plus `added`, in `where`; return the new project."""
+    where.mkdir(parents=True, exist_ok=True)
+    before = set(where.iterdir())
+    with timed("bake through the printed command"):
+        sh(sys.executable, "-m", *printed_command(host_readme), *added, cwd=where)
+    (project,) = set(where.iterdir()) - before
+    return project
 
 
 @pytest.fixture(scope="session")
-def weather(baked: Baked, cookies_session: object) -> Path:
-    """A plugin-only bake of plugin 'weather' for the default host in this style."""
-    return bake(cookies_session, scaffold="plugin-only", discovery=baked.style, plugin_name="weather")
+def weather(baked: Baked, workdir: Path) -> Path:
+    """Plugin 'weather', baked through the host's printed command with only plugin_name added."""
+    return run_printed_command(baked.host_dir / "README.md", workdir / f"weather-{baked.style}", "plugin_name=weather")
 
 
 def test_one_distribution_named_as_plugin_authors_expect(weather: Path, baked: Baked) -> None:
@@ -24,7 +41,7 @@ def test_one_distribution_named_as_plugin_authors_expect(weather: Path, baked: B
     assert ".cookiecutter.json" in tree
     assert not any(path.startswith(f"{baked.slug}/") for path in tree), "no host"
     assert len([p for p in tree if p.endswith("pyproject.toml")]) == 1
-    assert f'dependencies = ["{baked.slug}"]' in (weather / "pyproject.toml").read_text()
+    assert f'dependencies = ["{baked.slug}>=0.1.0"]' in (weather / "pyproject.toml").read_text()
 
 
 def test_installed_next_to_an_earlier_host_both_plugins_run(
@@ -67,14 +84,65 @@ def test_the_bootstrap_command_works_from_the_workspace_after_the_readme_bake(te
     run the bootstrap command that the host README prints, from the workspace folder."""
     sh(sys.executable, "-m", "cookiecutter", "--no-input", ".", "discovery=namespace-package", cwd=template)
     workspace = template / "my-app"
-    readme = (workspace / "my-app" / "README.md").read_text()
-    command = next(line for line in readme.splitlines() if line.startswith("cookiecutter "))
-    words = shlex.split(command)
-    assert Path(words[1]) == template, "the template's location is absolute, so it works from anywhere"
-    sh(sys.executable, "-m", *words, "--no-input", "plugin_name=weather", cwd=workspace)
-    answers = json.loads((workspace / "my-app-weather" / ".cookiecutter.json").read_text())["cookiecutter"]
+    readme = workspace / "my-app" / "README.md"
+    assert Path(printed_command(readme)[1]) == template, "the template's location is absolute"
+    assert "a local folder" in readme.read_text(), "the README says the location is local"
+    project = run_printed_command(readme, workspace, "plugin_name=weather")
+    assert project == workspace / "my-app-weather"
+    answers = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
     assert (answers["scaffold"], answers["discovery"], answers["plugin_name"]) == (
         "plugin-only",
         "namespace-package",
         "weather",
     )
+
+
+def test_relative_template_and_output_folder_give_a_command_that_works(template: Path, tmp_path: Path) -> None:
+    """``cookiecutter ../template -o out``: the printed location is where the template really is."""
+    work = template.parent / "work"
+    work.mkdir()
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", "../template", "-o", "out", cwd=work)
+    readme = work / "out" / "my-app" / "my-app" / "README.md"
+    assert Path(printed_command(readme)[1]) == template
+    assert (run_printed_command(readme, tmp_path / "elsewhere", "plugin_name=weather") / "pyproject.toml").exists()
+
+
+def test_a_local_git_checkout_is_named_by_its_origin(template: Path, tmp_path: Path) -> None:
+    sh(*GIT, "remote", "add", "origin", "https://example.com/team/plugin-template.git", cwd=template)
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path)
+    readme = tmp_path / "my-app" / "my-app" / "README.md"
+    assert printed_command(readme)[1] == "https://example.com/team/plugin-template.git"
+    assert "a local folder" not in readme.read_text()
+
+
+def test_a_plugin_only_project_passes_its_own_ci_with_an_unpublished_host(
+    baked: Baked, template: Path, tmp_path: Path, wheelhouse: Path
+) -> None:
+    """The host's author names a local git repository as the host's source; the plugin's CI
+    installs the host from there, never from a namesake on an index (the index is off)."""
+    host_repo = tmp_path / "my-app"
+    source = f"git+file://{host_repo.as_posix()}#subdirectory=my-app"
+    bake_host = (sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path)
+    sh(*bake_host, f"discovery={baked.style}", f"host_source={source}")
+    sh(*GIT, "init", "-q", cwd=host_repo)
+    commit(host_repo, "the host")
+    plugin = run_printed_command(host_repo / "my-app" / "README.md", tmp_path / "plugins", "plugin_name=weather")
+    assert f"host_source={source}" in printed_command(host_repo / "my-app" / "README.md")
+
+    workflow = (plugin / ".github" / "workflows" / "ci.yml").read_text()
+    (install,) = [line.split("run: ", 1)[1] for line in workflow.splitlines() if "run: pip install" in line]
+    assert source in install
+    venv = Venv(tmp_path / "venv", tmp_path / "cache")
+    pip = f"{shlex.quote(sys.executable)} -m pip --python {shlex.quote(str(venv.python))} install"
+    offline = f" --no-index --find-links {shlex.quote(str(WHEELHOUSE))} --disable-pip-version-check -q"
+    with timed(f"plugin CI install ({baked.style})"):
+        venv.run("bash", "-c", install.replace("pip install", pip, 1) + offline, cwd=plugin)
+    direct = venv.run(
+        venv.python,
+        "-c",
+        "from importlib.metadata import distribution as d; print(d('my-app').read_text('direct_url.json'))",
+    )
+    assert host_repo.as_posix() in direct.stdout, "the host came from its git source"
+    tests = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=plugin)
+    assert " passed" in tests.stdout and "skipped" not in tests.stdout
+    assert venv.plugins("my-app")["weather"]["status"] == "ok"

@@ -97,7 +97,7 @@ def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
     if not reports:
         from .loading import bootstrap_command
 
-        print("No plugins installed. Start one with:")
+        print("No plugins installed. Start one with (add plugin_name=<name>):")
         print(f"  {bootstrap_command()}")
         return 0
     rows = [["NAME", "STATUS", "DISTRIBUTION", "VERSION"]]
