@@ -235,3 +235,12 @@ def test_a_bake_prints_where_it_is_and_what_to_run_next(cookies: object, capfd: 
     out = capfd.readouterr().out
     assert f"in {project}." in out
     assert f"cd {project}" in out and 'pip install -e ".[test]"' in out
+
+
+def test_every_prompt_has_a_label_that_cookiecutter_can_extend_cleanly() -> None:
+    """Cookiecutter appends ' (default):', so a label ending in ')' would read '(...) (default):'."""
+    prompts = TEMPLATE["__prompts__"]
+    asked = [key for key in TEMPLATE if not key.startswith("_")]
+    assert set(prompts) == set(asked)
+    labels = [p["__prompt__"] if isinstance(p, dict) else p for p in prompts.values()]
+    assert all(label and not label.rstrip().endswith(")") for label in labels), labels
