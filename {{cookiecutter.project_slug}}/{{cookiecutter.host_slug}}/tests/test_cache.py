@@ -7,14 +7,16 @@ so these tests date their sites back with ``Site.settle()``.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing
@@ -136,6 +138,38 @@ def test_a_cache_others_could_write_is_ignored(
     path.chmod(0o666)  # as if another user could have planted it
     assert versions(run_host)["beta"] == "9.9"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # replaced by a sound one
+
+
+#: Entries that marshal loads and whose key matches, but whose result is wrong.
+WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "plugins-not-a-list": lambda result: {"plugins": 5, "warnings": []},
+    "no-plugins": lambda result: {"warnings": []},
+    "no-warnings": lambda result: {"plugins": result["plugins"]},
+    "plugin-missing-keys": lambda result: {"plugins": [{"name": "beta"}], "warnings": []},
+    "plugin-name-not-text": lambda result: {
+        "plugins": [{**found, "name": 5} for found in result["plugins"]],
+        "warnings": [],
+    },
+    "warning-not-text": lambda result: {"plugins": [], "warnings": [5]},
+    "not-a-dict": lambda result: [result],
+}
+
+
+@pytest.mark.parametrize("shape", WRONG_SHAPES)
+def test_a_wrong_shaped_entry_is_a_miss(
+    forged: Site, sandbox: Sandbox, run_host: RunHost, shape: str
+) -> None:
+    (path,) = cache_files(sandbox)
+    entry = marshal.loads(path.read_bytes())
+    entry["result"] = WRONG_SHAPES[shape](entry["result"])
+    path.write_bytes(marshal.dumps(entry))
+    result = run_host("plugins", "--json")
+    assert result.stderr == ""
+    assert listing(result)["beta"]["version"] == "9.9"
+    rewritten = marshal.loads(path.read_bytes())["result"]
+    assert {"name": "beta", "version": "9.9"}.items() <= next(
+        found for found in rewritten["plugins"] if found["name"] == "beta"
+    ).items()
 
 
 def test_the_cache_can_be_switched_off(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:

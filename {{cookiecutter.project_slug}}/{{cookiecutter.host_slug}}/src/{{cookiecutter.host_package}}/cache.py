@@ -8,7 +8,8 @@ folders changed less than two seconds ago are not stored: file systems may stamp
 two changes within one clock tick alike.
 
 The files live in the user's cache folder, never the working directory; a file
-that is corrupt, or that another user owns or could have written, is ignored.
+that is corrupt, of the wrong shape, or that another user owns or could have
+written, is ignored and rewritten.
 Set {{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE=1 to switch the cache off.
 
 Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
@@ -38,17 +39,20 @@ SCHEMA = 1
 _SETTLE_NS = 2_000_000_000
 
 
-def cached(compute: Callable[[], tuple[Result, list[str]]]) -> Result:
+def cached(
+    compute: Callable[[], tuple[Result, list[str]]], sound: Callable[[Result], bool]
+) -> Result:
     """Return the cached result of `compute`, or compute and store it.
 
-    `compute` returns the result and the folders whose changes make it stale.
+    `compute` returns the result and the folders whose changes make it stale;
+    `sound` tells whether a stored result has the shape its users rely on.
     """
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
     path = cache_file()
     key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
     result = _read(path, key)
-    if result is None:
+    if result is None or not sound(result):
         result, folders = compute()
         _write(path, key, result, folders)
     return result

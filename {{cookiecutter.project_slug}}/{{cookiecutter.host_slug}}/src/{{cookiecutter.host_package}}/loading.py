@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypedDict, TypeVar
 
+    from .cache import Result
     from .contract import Plugin
 
     T = TypeVar("T")
@@ -79,7 +80,7 @@ def discover() -> dict[str, Found]:
 
     The first plugin of a name, in sys.path order, wins.
     """
-    result = cache.cached(discovery.find)
+    result = cache.cached(discovery.find, _sound)
     plugins: dict[str, Found] = {}
     for warning in result["warnings"]:
         _warn(warning)
@@ -236,6 +237,32 @@ def _shown(describe: Callable[[], object]) -> str | None:
         raise
     except BaseException:  # a plugin's __str__ (even its class's __name__) may raise anything
         return None
+
+
+#: The keys of Found and the types of their values, to check cached results cheaply.
+_FOUND_TYPES = (
+    ("name", (str,)),
+    ("target", (str,)),
+    ("distribution", (str, type(None))),
+    ("version", (str, type(None))),
+    ("location", (str,)),
+    ("api_version", (int, type(None))),
+)
+
+
+def _sound(result: Result) -> bool:
+    """Tell whether a cached discovery result has the shape that discover() relies on."""
+    plugins, warnings = result.get("plugins"), result.get("warnings")
+    return (
+        type(plugins) is list
+        and type(warnings) is list
+        and all(type(warning) is str for warning in warnings)
+        and all(
+            type(found) is dict
+            and all(key in found and type(found[key]) in types for key, types in _FOUND_TYPES)
+            for found in plugins
+        )
+    )
 
 
 def _report(found: Found) -> Report:
