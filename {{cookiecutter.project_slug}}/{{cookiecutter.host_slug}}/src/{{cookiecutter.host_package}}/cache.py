@@ -12,6 +12,12 @@ that is corrupt, of the wrong shape, or that another user owns or could have
 written, is ignored and rewritten.
 Set {{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE=1 to switch the cache off.
 
+The folder may sit somewhere shared or hostile (say ``XDG_CACHE_HOME=/tmp``), so
+on POSIX it is used only if it is a real folder, not a symlink, that this user
+owns and no one else can write; otherwise the host runs without a cache. It is
+created 0700. A file is written under an unpredictable name, created exclusively
+without following symlinks, then renamed into place.
+
 Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
 loads in microseconds and needs no import, where json would add ~4 ms (it imports
 re) to every start. Like ``.pyc`` files, entries are trusted only from the user's
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import stat  # already imported by os (posixpath, ntpath): costs nothing
 import sys
 import time
 
@@ -37,6 +44,9 @@ if TYPE_CHECKING:
 NO_CACHE_ENV = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
 SCHEMA = 1
 _SETTLE_NS = 2_000_000_000
+# Flags that not every platform has: 0 where it does not.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def cached(
@@ -87,8 +97,11 @@ def _stamp(path: str) -> int | None:
 def _read(path: str, key: tuple[Any, ...]) -> Result | None:
     """Return the result stored in `path` if it is sound, ours and still fresh."""
     try:
-        with open(path, "rb") as file:
-            if _foreign(os.fstat(file.fileno())):
+        if not _private(os.path.dirname(path)):
+            return None
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _BINARY)
+        with open(descriptor, "rb") as file:
+            if _foreign(os.fstat(descriptor)):
                 return None
             entry = marshal.load(file)
         if entry["key"] != key:
@@ -101,8 +114,22 @@ def _read(path: str, key: tuple[Any, ...]) -> Result | None:
     return result if isinstance(result, dict) else None
 
 
+def _private(folder: str) -> bool:
+    """Tell whether `folder` is a real folder, not a symlink, that only this user can write.
+
+    Elsewhere than on POSIX there are no such modes to check, and every folder is.
+    """
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and not _foreign(info)
+
+
 def _foreign(info: os.stat_result) -> bool:
-    """Tell whether another user owns, or could have written, a cache file (POSIX)."""
+    """Tell whether another user owns, or could have written, a cache file or folder (POSIX)."""
     if not hasattr(os, "getuid"):
         return False
     return info.st_uid != os.getuid() or bool(info.st_mode & 0o022)
@@ -116,16 +143,21 @@ def _write(path: str, key: tuple[Any, ...], result: Result, folders: list[str]) 
     settled = time.time_ns() - _SETTLE_NS
     if any(stamp is not None and stamp > settled for _, stamp in stamps):
         return
-    temporary = f"{path}.{os.getpid()}.tmp"
-    # A cache that cannot be written (read-only home, a value marshal cannot store)
-    # is no cache: carry on without it.
+    folder = os.path.dirname(path)
+    # An unpredictable name, as secrets.token_hex() makes it, without importing secrets.
+    temporary = f"{path}.{os.urandom(8).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    # A cache that cannot be written (read-only home, a folder others could write,
+    # a value marshal cannot store) is no cache: carry on without it.
     with contextlib.suppress(OSError, ValueError):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(folder):
+            return
+        descriptor = os.open(temporary, flags, 0o600)  # fails on anything already there
         try:
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-            with open(os.open(temporary, flags, 0o600), "wb") as file:
+            with open(descriptor, "wb") as file:
                 marshal.dump({"key": key, "stamps": stamps, "result": result}, file)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+            os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
+        except BaseException:
+            os.unlink(temporary)  # ours: created exclusively in a folder only we can write
+            raise
