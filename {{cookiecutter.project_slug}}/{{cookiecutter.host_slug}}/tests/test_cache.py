@@ -233,6 +233,21 @@ def test_a_symlinked_folder_is_not_used(
     assert not any(elsewhere.iterdir())
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_at_the_cache_path_does_not_hang_the_host(
+    site: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    site.add("alpha")
+    name = cache_name(site, sandbox, run_host)
+    folder = sandbox.cache / PROG
+    folder.mkdir(parents=True, mode=0o700)
+    os.mkfifo(folder / name)
+    result = run_host("plugins", "--json", timeout=20)  # opening it blocking would hang
+    assert listing(result)["alpha"]["status"] == "ok"
+    assert stat.S_ISREG(os.lstat(folder / name).st_mode)  # replaced by a sound entry
+    assert run_host("run", "alpha", "4", timeout=20).returncode == 4
+
+
 def test_the_cache_can_be_switched_off(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:
     site.add("alpha")
     site.settle()

@@ -17,6 +17,8 @@ on POSIX it is used only if it is a real folder, not a symlink, that this user
 owns and no one else can write; otherwise the host runs without a cache. It is
 created 0700. A file is written under an unpredictable name, created exclusively
 without following symlinks, then renamed into place.
+A file is opened non-blocking and read only if it is a regular file, so that a
+FIFO put in its place cannot hang the host.
 
 Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
 loads in microseconds and needs no import, where json would add ~4 ms (it imports
@@ -46,6 +48,7 @@ SCHEMA = 1
 _SETTLE_NS = 2_000_000_000
 # Flags that not every platform has: 0 where it does not.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
@@ -99,9 +102,11 @@ def _read(path: str, key: tuple[Any, ...]) -> Result | None:
     try:
         if not _private(os.path.dirname(path)):
             return None
-        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _BINARY)
+        # Non-blocking: opening a FIFO planted at `path` must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
         with open(descriptor, "rb") as file:
-            if _foreign(os.fstat(descriptor)):
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode) or _foreign(info):
                 return None
             entry = marshal.load(file)
         if entry["key"] != key:
