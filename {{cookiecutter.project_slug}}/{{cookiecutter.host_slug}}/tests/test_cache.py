@@ -248,6 +248,26 @@ def test_a_fifo_at_the_cache_path_does_not_hang_the_host(
     assert run_host("run", "alpha", "4", timeout=20).returncode == 4
 
 
+def test_a_relative_xdg_cache_home_is_ignored(
+    site: Site, sandbox: Sandbox, run_host: RunHost, tmp_path: Path
+) -> None:
+    """The XDG spec: a relative path is invalid and must be ignored; ~/.cache is used."""
+    site.add("alpha")
+    site.settle()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "XDG_CACHE_HOME": "relative-cache",
+        "HOME": str(home),
+        "USERPROFILE": str(home),
+        "LOCALAPPDATA": None,
+    }
+    assert listing(run_host("plugins", "--json", env=env))["alpha"]["status"] == "ok"
+    assert not any(sandbox.cwd.iterdir())
+    files = [path for path in home.rglob("*") if path.is_file()]
+    assert [path.parent for path in files] == [home / ".cache" / PROG]
+
+
 def test_the_cache_can_be_switched_off(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:
     site.add("alpha")
     site.settle()

@@ -75,11 +75,10 @@ def cache_file() -> str:
     """Return the cache file for this interpreter and sys.path."""
     import zlib
 
-    root = (
-        os.environ.get("XDG_CACHE_HOME")
-        or os.environ.get("LOCALAPPDATA")
-        or os.path.join(os.path.expanduser("~"), ".cache")
-    )
+    # A relative XDG_CACHE_HOME is invalid and must be ignored (XDG Base Directory spec);
+    # LOCALAPPDATA (Windows) is held to the same rule.
+    roots = (os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("LOCALAPPDATA", ""))
+    root = next(filter(os.path.isabs, roots), os.path.join(os.path.expanduser("~"), ".cache"))
     digest = zlib.crc32(marshal.dumps((sys.executable, _search_path())))
     return os.path.join(root, "{{ cookiecutter.host_slug }}", f"plugins-{digest:08x}.cache")
 
