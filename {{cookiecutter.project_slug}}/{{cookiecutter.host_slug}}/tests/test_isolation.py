@@ -146,6 +146,19 @@ def test_run_returning_a_non_exit_code_breaks_the_contract(
     assert "from 0 to 255" in message
 
 
+@pytest.mark.parametrize("body", [returning("256"), "API_VERSION = 1\nSUMMARY = 'no run'\n"])
+def test_a_contract_error_offers_no_traceback(site: Site, run_host: RunHost, body: str) -> None:
+    """Nothing of the plugin's raised: a traceback would show only the host's own code."""
+    site.add("sloppy", body)
+    message = one_line_error(run_host("run", "sloppy"))
+    assert "breaks the plugin contract" in message
+    assert "--debug" not in message
+    debug = run_host("--debug", "run", "sloppy")
+    assert debug.returncode == 1
+    assert "Traceback" not in debug.stderr
+    assert one_line_error(debug) == message
+
+
 @pytest.mark.parametrize(
     ("call", "code", "detail"),
     [

@@ -351,12 +351,18 @@ def _one_line(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-def _fail(error: PluginError, debug: bool, cause: BaseException | None = None) -> int:
-    """Report a plugin error in one line, or with its traceback in debug mode."""
-    if debug:
+def _fail(error: PluginError, debug: bool) -> int:
+    """Report a plugin error in one line, after the plugin's traceback in debug mode.
+
+    An error that no exception of the plugin's caused (a contract error, such as
+    a wrong exit code) has no traceback worth showing, so none is offered.
+    """
+    if error.__cause__ is None:
+        _error(str(error))
+    elif debug:
         import traceback
 
-        traceback.print_exception(cause or error.__cause__ or error)
+        traceback.print_exception(error.__cause__)
         _error(str(error))
     else:
         _error(f"{error} (--debug shows the traceback)")
