@@ -229,10 +229,10 @@ def _brief(value: object) -> str:
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 
-def _shown(describe: Callable[[], object]) -> str | None:
-    """Return str() of what `describe` returns, on one line; None if plugin code raised."""
+def _shown(produce: Callable[[], object]) -> str | None:
+    """Return str() of what `produce` returns, on one line; None if plugin code raised."""
     try:
-        return " ".join(str(describe()).split())
+        return " ".join(str(produce()).split())
     except KeyboardInterrupt:
         raise
     except BaseException:  # a plugin's __str__ (even its class's __name__) may raise anything
