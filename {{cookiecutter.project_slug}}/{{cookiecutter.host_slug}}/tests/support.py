@@ -203,11 +203,13 @@ class Sandbox:
         env: Mapping[str, str | None] | None = None,
         cwd: Path | None = None,
         python: Iterable[str] = (),
+        timeout: float = 60,
     ) -> subprocess.CompletedProcess[str]:
         """Run ``python -m {{ cookiecutter.host_package }} ARGS`` in a subprocess and capture its output.
 
         `env` adds to (or, with None values, removes from) the environment;
-        `python` holds interpreter options such as ``["-X", "importtime"]``.
+        `python` holds interpreter options such as ``["-X", "importtime"]``; a host
+        still running after `timeout` seconds fails the test.
         """
         return subprocess.run(
             [sys.executable, *python, "-m", PACKAGE, *args],
@@ -215,7 +217,7 @@ class Sandbox:
             cwd=cwd or self.cwd,
             capture_output=True,
             encoding="utf-8",
-            timeout=60,
+            timeout=timeout,
             check=False,
         )
 

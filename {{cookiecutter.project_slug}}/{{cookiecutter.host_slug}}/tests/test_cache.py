@@ -7,14 +7,16 @@ so these tests date their sites back with ``Site.settle()``.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing
@@ -85,6 +87,8 @@ def forged(cached_site: Site) -> Site:
 def test_cache_is_written_and_used(forged: Site, sandbox: Sandbox, run_host: RunHost) -> None:
     (path,) = cache_files(sandbox)
     assert (path.parent.parent, path.parent.name) == (sandbox.cache, PROG)
+    if hasattr(os, "getuid"):
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert not any(sandbox.cwd.iterdir())
     assert versions(run_host)["beta"] == "1.0"  # only the cache remembers 1.0
     assert versions(run_host, {NO_CACHE: "1"})["beta"] == "9.9"
@@ -136,6 +140,132 @@ def test_a_cache_others_could_write_is_ignored(
     path.chmod(0o666)  # as if another user could have planted it
     assert versions(run_host)["beta"] == "9.9"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # replaced by a sound one
+
+
+#: Entries that marshal loads and whose key matches, but whose result is wrong.
+WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "plugins-not-a-list": lambda result: {"plugins": 5, "warnings": []},
+    "no-plugins": lambda result: {"warnings": []},
+    "no-warnings": lambda result: {"plugins": result["plugins"]},
+    "plugin-missing-keys": lambda result: {"plugins": [{"name": "beta"}], "warnings": []},
+    "plugin-name-not-text": lambda result: {
+        "plugins": [{**found, "name": 5} for found in result["plugins"]],
+        "warnings": [],
+    },
+    "warning-not-text": lambda result: {"plugins": [], "warnings": [5]},
+    "not-a-dict": lambda result: [result],
+}
+
+
+@pytest.mark.parametrize("shape", WRONG_SHAPES)
+def test_a_wrong_shaped_entry_is_a_miss(
+    forged: Site, sandbox: Sandbox, run_host: RunHost, shape: str
+) -> None:
+    (path,) = cache_files(sandbox)
+    entry = marshal.loads(path.read_bytes())
+    entry["result"] = WRONG_SHAPES[shape](entry["result"])
+    path.write_bytes(marshal.dumps(entry))
+    result = run_host("plugins", "--json")
+    assert result.stderr == ""
+    assert listing(result)["beta"]["version"] == "9.9"
+    rewritten = marshal.loads(path.read_bytes())["result"]
+    assert {"name": "beta", "version": "9.9"}.items() <= next(
+        found for found in rewritten["plugins"] if found["name"] == "beta"
+    ).items()
+
+
+def cache_name(site: Site, sandbox: Sandbox, run_host: RunHost) -> str:
+    """Settle `site` and return the name of the host's cache file, learnt in another folder."""
+    site.settle()
+    probe = sandbox.root / "probe-cache"
+    assert "alpha" in listing(run_host("plugins", "--json", env={"XDG_CACHE_HOME": str(probe)}))
+    (path,) = (path for path in probe.rglob("*") if path.is_file())
+    return path.name
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file modes and owners")
+@pytest.mark.parametrize("unsafe", ["world-writable", "group-writable", "someone-elses"])
+def test_a_folder_others_could_write_is_not_used(
+    site: Site, sandbox: Sandbox, run_host: RunHost, tmp_path: Path, unsafe: str
+) -> None:
+    """A shared cache folder: another user planted symlinks to our files in it."""
+    if unsafe == "someone-elses" and os.geteuid() != 0:
+        pytest.skip("only root can give a folder to another user")
+    site.add("alpha")
+    name = cache_name(site, sandbox, run_host)
+    folder = sandbox.cache / PROG
+    folder.mkdir(parents=True)
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (folder / name).symlink_to(victim)
+    # Temporary names one could guess: the pids the host may get next.
+    proc = Path("/proc/sys/kernel/ns_last_pid")
+    last = int(proc.read_text()) if proc.exists() else os.getpid()
+    for pid in range(max(1, last - 20), last + 500):
+        (folder / f"{name}.{pid}.tmp").symlink_to(victim)
+    if unsafe == "someone-elses":
+        os.chown(folder, 65534, 65534)  # nobody
+        folder.chmod(0o755)
+    else:
+        folder.chmod(0o777 if unsafe == "world-writable" else 0o770)
+    planted = sorted(folder.iterdir())
+    for _ in range(2):
+        result = run_host("plugins", "--json")
+        assert listing(result)["alpha"]["status"] == "ok"
+        assert result.stderr == ""
+        assert run_host("run", "alpha", "3").returncode == 3
+    assert victim.read_text() == "precious"
+    assert sorted(folder.iterdir()) == planted  # nothing written, nothing removed
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX symlinks")
+def test_a_symlinked_folder_is_not_used(
+    site: Site, sandbox: Sandbox, run_host: RunHost, tmp_path: Path
+) -> None:
+    site.add("alpha")
+    cache_name(site, sandbox, run_host)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    sandbox.cache.mkdir()
+    (sandbox.cache / PROG).symlink_to(elsewhere, target_is_directory=True)
+    for _ in range(2):
+        assert listing(run_host("plugins", "--json"))["alpha"]["status"] == "ok"
+    assert not any(elsewhere.iterdir())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_at_the_cache_path_does_not_hang_the_host(
+    site: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    site.add("alpha")
+    name = cache_name(site, sandbox, run_host)
+    folder = sandbox.cache / PROG
+    folder.mkdir(parents=True, mode=0o700)
+    os.mkfifo(folder / name)
+    result = run_host("plugins", "--json", timeout=20)  # opening it blocking would hang
+    assert listing(result)["alpha"]["status"] == "ok"
+    assert stat.S_ISREG(os.lstat(folder / name).st_mode)  # replaced by a sound entry
+    assert run_host("run", "alpha", "4", timeout=20).returncode == 4
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    site: Site, sandbox: Sandbox, run_host: RunHost, tmp_path: Path
+) -> None:
+    """The XDG spec: a relative path is invalid and must be ignored; ~/.cache is used."""
+    site.add("alpha")
+    site.settle()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "XDG_CACHE_HOME": "relative-cache",
+        "HOME": str(home),
+        "USERPROFILE": str(home),
+        "LOCALAPPDATA": None,
+    }
+    assert listing(run_host("plugins", "--json", env=env))["alpha"]["status"] == "ok"
+    assert not any(sandbox.cwd.iterdir())
+    files = [path for path in home.rglob("*") if path.is_file()]
+    assert [path.parent for path in files] == [home / ".cache" / PROG]
 
 
 def test_the_cache_can_be_switched_off(site: Site, sandbox: Sandbox, run_host: RunHost) -> None:

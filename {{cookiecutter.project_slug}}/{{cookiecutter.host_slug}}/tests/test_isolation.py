@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 import pytest
 from support import OK, PROG, RunHost, Sandbox, Site, listing, one_line_error
+
+#: An exception whose own __str__ raises: even describing it must not crash the host.
+UNPRINTABLE = """
+class Unprintable(Exception):
+    def __str__(self):
+        raise ValueError("no message for you")
+"""
 
 BROKEN_IMPORTS = {
     "raises": "raise RuntimeError('boom at import')",
     "missing-dependency": "import no_such_module_for_this_test",
     "syntax-error": "def run(args:\n",
     "exits": "raise SystemExit(3)",
+    "generator-exit": "raise GeneratorExit('at import')",
+    "base-exception": "class Odd(BaseException):\n    pass\n\nraise Odd('odd')",
+    "unprintable-exception": UNPRINTABLE + "\nraise Unprintable()",
 }
 
 
@@ -26,6 +39,15 @@ def test_import_failure_is_isolated(site: Site, run_host: RunHost, body: str) ->
     assert f"{PROG}-broken 1.0" in broken["error"]
     assert "failed to import" in broken["error"]
     assert run_host("run", "omega", "4").returncode == 4
+
+
+def test_an_exception_that_cannot_be_printed_is_named(site: Site, run_host: RunHost) -> None:
+    site.add("broken", BROKEN_IMPORTS["unprintable-exception"])
+    error = listing(run_host("plugins", "--json"))["broken"]["error"]
+    assert "failed to import: Unprintable (its message cannot be shown" in error
+    message = one_line_error(run_host("run", "broken"))
+    assert "Unprintable" in message
+    assert "Traceback" not in message
 
 
 def test_running_a_broken_plugin_prints_one_line(
@@ -93,6 +115,167 @@ def test_a_crash_in_run_exits_1_with_one_line(site: Site, run_host: RunHost) -> 
 def test_run_returning_none_exits_0(site: Site, run_host: RunHost) -> None:
     site.add("quiet", OK.replace("return int(args[0]) if args else 0", "return None"))
     assert run_host("run", "quiet", "7").returncode == 0
+
+
+def returning(value: str) -> str:
+    """Return the body of a plugin whose run() returns the Python expression `value`."""
+    return OK.replace("return int(args[0]) if args else 0", f"return {value}")
+
+
+@pytest.mark.parametrize("value", ["255", "0", "ExitCode.USAGE"])
+def test_run_returning_an_exit_code_exits_with_it(
+    site: Site, run_host: RunHost, value: str
+) -> None:
+    enum = "import enum\n\nclass ExitCode(enum.IntEnum):\n    USAGE = 64\n"
+    site.add("coded", enum + returning(value))
+    expected = {"255": 255, "0": 0, "ExitCode.USAGE": 64}[value]
+    assert run_host("run", "coded").returncode == expected
+
+
+@pytest.mark.parametrize("value", ["256", "-1", "'1'", "True", "False", "1.0", "[0] * 1000"])
+def test_run_returning_a_non_exit_code_breaks_the_contract(
+    site: Site, run_host: RunHost, value: str
+) -> None:
+    site.add("sloppy", returning(value))
+    result = run_host("run", "sloppy")
+    assert result.returncode == 1  # 256 would exit 0, True 1, and "1" was taken for 0
+    message = one_line_error(result)
+    assert "'sloppy'" in message
+    assert f"{PROG}-sloppy 1.0" in message
+    assert f"run() returned {value if len(value) < 10 else '[0, 0, 0'}" in message
+    assert "from 0 to 255" in message
+
+
+@pytest.mark.parametrize("body", [returning("256"), "API_VERSION = 1\nSUMMARY = 'no run'\n"])
+def test_a_contract_error_offers_no_traceback(site: Site, run_host: RunHost, body: str) -> None:
+    """Nothing of the plugin's raised: a traceback would show only the host's own code."""
+    site.add("sloppy", body)
+    message = one_line_error(run_host("run", "sloppy"))
+    assert "breaks the plugin contract" in message
+    assert "--debug" not in message
+    debug = run_host("--debug", "run", "sloppy")
+    assert debug.returncode == 1
+    assert "Traceback" not in debug.stderr
+    assert one_line_error(debug) == message
+
+
+@pytest.mark.parametrize(
+    ("call", "code", "detail"),
+    [
+        ("sys.exit(3)", 3, None),
+        ("sys.exit()", 0, None),
+        ("sys.exit(256)", 1, "run() exited with 256"),
+        ("sys.exit('bad input, see --help')", 1, "exited: bad input, see --help"),
+    ],
+)
+def test_sys_exit_in_run_is_an_exit_code(
+    site: Site, run_host: RunHost, call: str, code: int, detail: str | None
+) -> None:
+    site.add("exits", "import sys\n" + returning(call))
+    result = run_host("run", "exits")
+    assert result.returncode == code
+    if detail:
+        message = one_line_error(result)
+        assert "'exits'" in message and detail in message
+
+
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [
+        ("GeneratorExit('stop')", "GeneratorExit: stop"),
+        ("Unprintable()", "Unprintable (its message cannot be shown"),
+    ],
+)
+def test_anything_run_raises_is_one_line(
+    site: Site, run_host: RunHost, raised: str, shown: str
+) -> None:
+    site.add("crash", UNPRINTABLE + OK.replace("print(NAME", f"raise {raised}\n    print(NAME"))
+    result = run_host("run", "crash")
+    assert result.returncode == 1
+    message = one_line_error(result)
+    assert "'crash'" in message and "crashed" in message and shown in message
+
+
+# Whatever a plugin's objects do when the host reads or shows them stays contained.
+
+UNSHOWABLE_SUMMARY = """
+class Unshowable:
+    def __str__(self):
+        raise RuntimeError("no summary for you")
+
+"""
+
+
+def test_a_summary_that_cannot_be_shown_fails_only_that_plugin(
+    site: Site, run_host: RunHost
+) -> None:
+    site.add("alpha")
+    site.add("shy", UNSHOWABLE_SUMMARY + OK.replace('f"The {NAME} plugin."', "Unshowable()"))
+    site.add("omega")
+    for args in (["plugins", "--json"], ["plugins"]):
+        result = run_host(*args)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    reports = listing(run_host("plugins", "--json"))
+    assert reports["alpha"]["status"] == reports["omega"]["status"] == "ok"
+    assert reports["shy"]["status"] == "failed"
+    assert reports["shy"]["error"] == (
+        f"plugin 'shy' ({PROG}-shy 1.0) breaks the plugin contract: its SUMMARY cannot be "
+        "shown: RuntimeError: no summary for you"
+    )
+    assert run_host("run", "shy", "5").returncode == 5  # run does not need the summary
+
+
+@pytest.mark.parametrize("missing", ["SUMMARY", "API_VERSION", "run"])
+def test_a_module_getattr_that_raises_is_contained(
+    site: Site, run_host: RunHost, missing: str
+) -> None:
+    body = OK.replace("API_VERSION = 1", "API_VERSION = 1" if missing != "API_VERSION" else "")
+    body = body.replace("SUMMARY =", "SUMMARY =" if missing != "SUMMARY" else "_SUMMARY =")
+    body = body.replace("def run(", "def run(" if missing != "run" else "def _run(")
+    body += "\n\ndef __getattr__(name):\n    raise LookupError(f'{name} is looked up lazily')\n"
+    site.add("alpha")
+    site.add("lazy", body)
+    reports = listing(run_host("plugins", "--json"))
+    assert reports["alpha"]["status"] == "ok"
+    assert reports["lazy"]["status"] == "failed"
+    assert f"{PROG}-lazy 1.0" in reports["lazy"]["error"]
+    assert f"LookupError: {missing} is looked up lazily" in reports["lazy"]["error"]
+    if missing != "SUMMARY":
+        assert f"LookupError: {missing}" in one_line_error(run_host("run", "lazy"))
+
+
+# Ctrl-C: the user wants to stop, and sees what was done before.
+
+INTERRUPTS = {
+    "raised": "raise KeyboardInterrupt",
+    "signal": "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)",
+}
+
+
+@pytest.mark.parametrize("how", INTERRUPTS, ids=INTERRUPTS.keys())
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "table"])
+def test_ctrl_c_while_loading_lists_what_was_done(
+    site: Site, sandbox: Sandbox, run_host: RunHost, how: str, as_json: bool
+) -> None:
+    if how == "signal" and sys.platform == "win32":
+        pytest.skip("os.kill(SIGINT) does not deliver Ctrl-C on Windows")
+    site.add("alpha")
+    site.add("midway", INTERRUPTS[how])
+    site.add("omega")
+    result = run_host("plugins", *(["--json"] if as_json else []))
+    assert result.returncode == 130
+    if as_json:
+        listed = {report["name"] for report in json.loads(result.stdout)}
+    else:
+        listed = {row.split()[0] for row in result.stdout.splitlines()[1:]}
+    assert "alpha" in listed
+    assert "midway" not in listed and "omega" not in listed
+    assert sandbox.imports("omega") == 0
+    assert result.stderr.splitlines()[-1].startswith(
+        f"{PROG}: interrupted while loading plugin 'midway' ({PROG}-midway 1.0); only the "
+    )
+    assert "Traceback" not in result.stderr
 
 
 # API versioning: a plugin written for another plugin API version is refused.

@@ -8,8 +8,17 @@ folders changed less than two seconds ago are not stored: file systems may stamp
 two changes within one clock tick alike.
 
 The files live in the user's cache folder, never the working directory; a file
-that is corrupt, or that another user owns or could have written, is ignored.
+that is corrupt, of the wrong shape, or that another user owns or could have
+written, is ignored and rewritten.
 Set {{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE=1 to switch the cache off.
+
+The folder may sit somewhere shared or hostile (say ``XDG_CACHE_HOME=/tmp``), so
+on POSIX it is used only if it is a real folder, not a symlink, that this user
+owns and no one else can write; otherwise the host runs without a cache. It is
+created 0700. A file is written under an unpredictable name, created exclusively
+without following symlinks, then renamed into place.
+A file is opened non-blocking and read only if it is a regular file, so that a
+FIFO put in its place cannot hang the host.
 
 Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
 loads in microseconds and needs no import, where json would add ~4 ms (it imports
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import stat  # already imported by os (posixpath, ntpath): costs nothing
 import sys
 import time
 
@@ -36,19 +46,26 @@ if TYPE_CHECKING:
 NO_CACHE_ENV = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
 SCHEMA = 1
 _SETTLE_NS = 2_000_000_000
+# Flags that not every platform has: 0 where it does not.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
-def cached(compute: Callable[[], tuple[Result, list[str]]]) -> Result:
+def cached(
+    compute: Callable[[], tuple[Result, list[str]]], sound: Callable[[Result], bool]
+) -> Result:
     """Return the cached result of `compute`, or compute and store it.
 
-    `compute` returns the result and the folders whose changes make it stale.
+    `compute` returns the result and the folders whose changes make it stale;
+    `sound` tells whether a stored result has the shape its users rely on.
     """
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
     path = cache_file()
     key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
     result = _read(path, key)
-    if result is None:
+    if result is None or not sound(result):
         result, folders = compute()
         _write(path, key, result, folders)
     return result
@@ -58,11 +75,10 @@ def cache_file() -> str:
     """Return the cache file for this interpreter and sys.path."""
     import zlib
 
-    root = (
-        os.environ.get("XDG_CACHE_HOME")
-        or os.environ.get("LOCALAPPDATA")
-        or os.path.join(os.path.expanduser("~"), ".cache")
-    )
+    # A relative XDG_CACHE_HOME is invalid and must be ignored (XDG Base Directory spec);
+    # LOCALAPPDATA (Windows) is held to the same rule.
+    roots = (os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("LOCALAPPDATA", ""))
+    root = next(filter(os.path.isabs, roots), os.path.join(os.path.expanduser("~"), ".cache"))
     digest = zlib.crc32(marshal.dumps((sys.executable, _search_path())))
     return os.path.join(root, "{{ cookiecutter.host_slug }}", f"plugins-{digest:08x}.cache")
 
@@ -83,8 +99,13 @@ def _stamp(path: str) -> int | None:
 def _read(path: str, key: tuple[Any, ...]) -> Result | None:
     """Return the result stored in `path` if it is sound, ours and still fresh."""
     try:
-        with open(path, "rb") as file:
-            if _foreign(os.fstat(file.fileno())):
+        if not _private(os.path.dirname(path)):
+            return None
+        # Non-blocking: opening a FIFO planted at `path` must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+        with open(descriptor, "rb") as file:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode) or _foreign(info):
                 return None
             entry = marshal.load(file)
         if entry["key"] != key:
@@ -97,8 +118,22 @@ def _read(path: str, key: tuple[Any, ...]) -> Result | None:
     return result if isinstance(result, dict) else None
 
 
+def _private(folder: str) -> bool:
+    """Tell whether `folder` is a real folder, not a symlink, that only this user can write.
+
+    Elsewhere than on POSIX there are no such modes to check, and every folder is.
+    """
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and not _foreign(info)
+
+
 def _foreign(info: os.stat_result) -> bool:
-    """Tell whether another user owns, or could have written, a cache file (POSIX)."""
+    """Tell whether another user owns, or could have written, a cache file or folder (POSIX)."""
     if not hasattr(os, "getuid"):
         return False
     return info.st_uid != os.getuid() or bool(info.st_mode & 0o022)
@@ -112,16 +147,21 @@ def _write(path: str, key: tuple[Any, ...], result: Result, folders: list[str]) 
     settled = time.time_ns() - _SETTLE_NS
     if any(stamp is not None and stamp > settled for _, stamp in stamps):
         return
-    temporary = f"{path}.{os.getpid()}.tmp"
-    # A cache that cannot be written (read-only home, a value marshal cannot store)
-    # is no cache: carry on without it.
+    folder = os.path.dirname(path)
+    # An unpredictable name, as secrets.token_hex() makes it, without importing secrets.
+    temporary = f"{path}.{os.urandom(8).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    # A cache that cannot be written (read-only home, a folder others could write,
+    # a value marshal cannot store) is no cache: carry on without it.
     with contextlib.suppress(OSError, ValueError):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(folder):
+            return
+        descriptor = os.open(temporary, flags, 0o600)  # fails on anything already there
         try:
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-            with open(os.open(temporary, flags, 0o600), "wb") as file:
+            with open(descriptor, "wb") as file:
                 marshal.dump({"key": key, "stamps": stamps, "result": result}, file)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+            os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
+        except BaseException:
+            os.unlink(temporary)  # ours: created exclusively in a folder only we can write
+            raise

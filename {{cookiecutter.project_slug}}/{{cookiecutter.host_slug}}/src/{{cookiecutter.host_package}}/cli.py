@@ -81,9 +81,15 @@ def _dispatch(options: argparse.Namespace, debug: bool) -> int:
 
         return run(options.name, options.args, debug=debug)
     if options.command == "plugins":
-        from .loading import report
+        from .loading import Interrupted, report
 
-        return _print_plugins(report(), as_json=options.json)
+        try:
+            return _print_plugins(report(), as_json=options.json)
+        except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then say so
+            if interrupted.reports or options.json:
+                _print_plugins(interrupted.reports, as_json=options.json)
+            print(f"{PROG}: {interrupted}", file=sys.stderr)
+            return 130
     return _search(options.index_url, as_json=options.json)
 
 

@@ -3,6 +3,11 @@
 Every plugin is imported at most once, and only when a command needs it. A plugin
 that fails to import, breaks the contract or targets another API version is
 reported with its name and distribution; it never stops the host.
+
+Everything a plugin's code can do while it is imported, described or run is
+contained: any exception, ``BaseException`` subclasses such as ``SystemExit`` and
+``GeneratorExit`` included, and failures of ``str()`` or attribute access on its
+objects. Only ``KeyboardInterrupt`` gets through: it is the user's Ctrl-C.
 """
 
 from __future__ import annotations
@@ -12,13 +17,17 @@ import sys
 
 from . import __version__, cache
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
-from .contract import PLUGIN_API_VERSION
+from .contract import EXIT_CODES, PLUGIN_API_VERSION, exit_code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TypedDict
+    from collections.abc import Callable
+    from typing import TypedDict, TypeVar
 
+    from .cache import Result
     from .contract import Plugin
+
+    T = TypeVar("T")
 
     class Found(TypedDict):
         """A plugin as discovery finds it, before any of its code runs."""
@@ -57,12 +66,21 @@ class IncompatibleError(PluginError):
     """A plugin targets another plugin API version."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while ``plugins`` loaded them: carries the reports gathered before it."""
+
+    def __init__(self, message: str, reports: list[Report]) -> None:
+        """Say what was interrupted; keep the `reports` done before."""
+        super().__init__(message)
+        self.reports = reports
+
+
 def discover() -> dict[str, Found]:
     """Return the discovered plugins by name, warning about duplicates.
 
     The first plugin of a name, in sys.path order, wins.
     """
-    result = cache.cached(discovery.find)
+    result = cache.cached(discovery.find, _sound)
     plugins: dict[str, Found] = {}
     for warning in result["warnings"]:
         _warn(warning)
@@ -93,21 +111,28 @@ def load(found: Found) -> Plugin:
     that declares one is checked before any of the plugin's code runs.
     """
     _check_api(found, found["api_version"])
-    try:
-        plugin = discovery.load(found)
-    except (Exception, SystemExit) as exc:  # a plugin's import may raise anything
-        raise PluginError(f"{_who(found)} failed to import: {_one_line(exc)}") from exc
-    api_version = getattr(plugin, "API_VERSION", None)
-    if not isinstance(api_version, int):
-        raise PluginError(f"{_who(found)} breaks the plugin contract: it has no int API_VERSION")
+    plugin = _contained(found, "failed to import", discovery.load, found)
+    api_version = _contained(found, f"{_BREAKS}: its API_VERSION cannot be read", _api, plugin)
+    if api_version is None:
+        raise PluginError(f"{_who(found)} {_BREAKS}: it has no int API_VERSION")
     _check_api(found, api_version)
-    if not callable(getattr(plugin, "run", None)):
-        raise PluginError(f"{_who(found)} breaks the plugin contract: it has no run(args) function")
+    if not _contained(found, f"{_BREAKS}: its run cannot be read", _runnable, plugin):
+        raise PluginError(f"{_who(found)} {_BREAKS}: it has no run(args) function")
     return plugin  # type: ignore[return-value]  # checked just above
 
 
+def describe(found: Found, plugin: Plugin) -> str:
+    """Return a loaded plugin's SUMMARY on one line; raise PluginError if it cannot be shown."""
+    return _contained(found, f"{_BREAKS}: its SUMMARY cannot be shown", _summary, plugin)
+
+
 def run(name: str, args: list[str], *, debug: bool = False) -> int:
-    """Run plugin `name` with `args` and return its exit code."""
+    """Run plugin `name` with `args` and return its exit code.
+
+    The code is what run() returns or passes to sys.exit(), if it keeps the
+    contract (see contract.exit_code); any other value, a crash, or a plugin that
+    cannot be loaded is reported in one line and exits 1.
+    """
     plugins = discover()
     found = plugins.get(name)
     if found is None:
@@ -119,49 +144,29 @@ def run(name: str, args: list[str], *, debug: bool = False) -> int:
         _error(f"plugin {name!r} is {reason}")
         return 1
     try:
-        plugin = load(found)
+        return _exit_code(found, load(found), args)
     except PluginError as exc:
         return _fail(exc, debug)
-    try:
-        code = plugin.run(list(args))
-    except Exception as exc:  # the plugin's own bug: report it, do not crash
-        return _fail(PluginError(f"{_who(found)} crashed: {_one_line(exc)}"), debug, exc)
-    return code if isinstance(code, int) else 0
 
 
 def report() -> list[Report]:
     """Load every enabled plugin once and report its status.
 
     Whatever plugins print while they load goes to stderr, so that it cannot
-    corrupt the report (``plugins --json`` must stay valid JSON).
+    corrupt the report (``plugins --json`` must stay valid JSON). Ctrl-C raises
+    Interrupted, which holds the reports of the plugins done before it.
     """
-    from contextlib import redirect_stdout
-
     reports: list[Report] = []
-    for name, found in sorted(discover().items()):
-        status, error, summary = "ok", None, ""
-        reason = disabled_reason(name)
-        if reason:
-            status, error = "disabled", reason
-        else:
-            try:
-                with redirect_stdout(sys.stderr):
-                    summary = " ".join(str(getattr(load(found), "SUMMARY", "")).split())
-            except IncompatibleError as exc:
-                status, error = "incompatible", str(exc)
-            except PluginError as exc:
-                status, error = "failed", str(exc)
-        reports.append(
-            {
-                "name": name,
-                "status": status,
-                "distribution": found["distribution"],
-                "version": found["version"],
-                "error": error,
-                "summary": summary,
-                "location": found["location"],
-            }
-        )
+    doing = "discovering plugins"
+    try:
+        for _, found in sorted(discover().items()):
+            doing = f"loading {_who(found)}"
+            reports.append(_report(found))
+    except KeyboardInterrupt:
+        done = len(reports)
+        listed = {0: "no plugin is listed", 1: "only the plugin done before it is listed"}
+        message = listed.get(done, f"only the {done} plugins done before it are listed")
+        raise Interrupted(f"interrupted while {doing}; {message}", reports) from None
     return reports
 
 
@@ -184,6 +189,131 @@ def installed_distributions() -> dict[str, str]:
 def bootstrap_command() -> str:
     """Return the command that bootstraps a new plugin package for this host."""
     return BOOTSTRAP_COMMAND
+
+
+_BREAKS = "breaks the plugin contract"
+
+
+def _contained(found: Found, failure: str, function: Callable[..., T], *args: object) -> T:
+    """Call `function`, which runs plugin code, turning whatever it raises into a PluginError.
+
+    The message is "<plugin> <failure>: <exception>". Only Ctrl-C gets through.
+    """
+    try:
+        return function(*args)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a plugin's code may raise anything, SystemExit included
+        raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
+
+
+def _api(plugin: object) -> int | None:
+    """Return a plugin's API_VERSION as a plain int, or None if it has no int one."""
+    api_version = getattr(plugin, "API_VERSION", None)  # a module __getattr__ may raise
+    return int(api_version) if isinstance(api_version, int) else None
+
+
+def _runnable(plugin: object) -> bool:
+    """Tell whether a plugin has a callable run."""
+    return callable(getattr(plugin, "run", None))
+
+
+def _summary(plugin: object) -> str:
+    """Return a plugin's SUMMARY on one line; its __str__ may raise."""
+    return " ".join(str(getattr(plugin, "SUMMARY", "")).split())
+
+
+def _brief(value: object) -> str:
+    """Return the repr of a value a plugin returned, on one line and at most 60 characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _shown(produce: Callable[[], object]) -> str | None:
+    """Return str() of what `produce` returns, on one line; None if plugin code raised."""
+    try:
+        return " ".join(str(produce()).split())
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a plugin's __str__ (even its class's __name__) may raise anything
+        return None
+
+
+#: The keys of Found and the types of their values, to check cached results cheaply.
+_FOUND_TYPES = (
+    ("name", (str,)),
+    ("target", (str,)),
+    ("distribution", (str, type(None))),
+    ("version", (str, type(None))),
+    ("location", (str,)),
+    ("api_version", (int, type(None))),
+)
+
+
+def _sound(result: Result) -> bool:
+    """Tell whether a cached discovery result has the shape that discover() relies on."""
+    plugins, warnings = result.get("plugins"), result.get("warnings")
+    return (
+        type(plugins) is list
+        and type(warnings) is list
+        and all(type(warning) is str for warning in warnings)
+        and all(
+            type(found) is dict
+            and all(key in found and type(found[key]) in types for key, types in _FOUND_TYPES)
+            for found in plugins
+        )
+    )
+
+
+def _report(found: Found) -> Report:
+    """Load one plugin, unless it is disabled, and report its status."""
+    from contextlib import redirect_stdout
+
+    status, error, summary = "ok", None, ""
+    reason = disabled_reason(found["name"])
+    if reason:
+        status, error = "disabled", reason
+    else:
+        try:
+            with redirect_stdout(sys.stderr):
+                summary = describe(found, load(found))
+        except IncompatibleError as exc:
+            status, error = "incompatible", str(exc)
+        except PluginError as exc:
+            status, error = "failed", str(exc)
+    return {
+        "name": found["name"],
+        "status": status,
+        "distribution": found["distribution"],
+        "version": found["version"],
+        "error": error,
+        "summary": summary,
+        "location": found["location"],
+    }
+
+
+def _exit_code(found: Found, plugin: Plugin, args: list[str]) -> int:
+    """Run a loaded plugin and return its exit code; raise PluginError if it fails.
+
+    sys.exit(code) in run() counts as returning code; sys.exit("message") is a
+    failure with that message, as in any Python program.
+    """
+    how = "returned"
+    try:
+        returned: object = plugin.run(list(args))
+    except KeyboardInterrupt:
+        raise  # the user's Ctrl-C
+    except SystemExit as exc:  # sys.exit() in run(), as argparse does for --help
+        how, returned = "exited with", exc.code
+    except BaseException as exc:  # the plugin's own bug: report it, do not crash
+        raise PluginError(f"{_who(found)} crashed: {_one_line(exc)}") from exc
+    if how == "exited with" and type(returned) is str:
+        raise PluginError(f"{_who(found)} exited: {' '.join(returned.split())}")
+    code = _contained(found, f"{_BREAKS}: run() {how} a broken value", exit_code, returned)
+    if code is None:
+        shown = _shown(lambda: _brief(returned)) or "a value that cannot be shown"
+        raise PluginError(f"{_who(found)} {_BREAKS}: run() {how} {shown}; exit codes: {EXIT_CODES}")
+    return code
 
 
 def _check_api(found: Found, api_version: int | None) -> None:
@@ -213,17 +343,26 @@ def _source(found: Found) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    """Describe an exception in one line."""
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """Describe an exception in one line, even one whose __str__ raises."""
+    name = _shown(lambda: type(exc).__name__) or "an exception"
+    text = _shown(lambda: exc)
+    if text is None:
+        return f"{name} (its message cannot be shown: its __str__ raised)"
+    return f"{name}: {text}" if text else name
 
 
-def _fail(error: PluginError, debug: bool, cause: BaseException | None = None) -> int:
-    """Report a plugin error in one line, or with its traceback in debug mode."""
-    if debug:
+def _fail(error: PluginError, debug: bool) -> int:
+    """Report a plugin error in one line, after the plugin's traceback in debug mode.
+
+    An error that no exception of the plugin's caused (a contract error, such as
+    a wrong exit code) has no traceback worth showing, so none is offered.
+    """
+    if error.__cause__ is None:
+        _error(str(error))
+    elif debug:
         import traceback
 
-        traceback.print_exception(cause or error.__cause__ or error)
+        traceback.print_exception(error.__cause__)
         _error(str(error))
     else:
         _error(f"{error} (--debug shows the traceback)")
