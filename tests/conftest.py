@@ -92,7 +92,8 @@ class Venv:
         self.path = path
         self.bin = path / ("Scripts" if os.name == "nt" else "bin")
         self.python = self.bin / "python"
-        self.env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        # No bytecode written: tests run the generated code inside the shared bakes.
+        self.env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
         for name in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH", "PYTHONUSERBASE", "PYTHONNOUSERSITE"):
             self.env.pop(name, None)
         # A venv has a user site only with the system site-packages; keep it private.

@@ -134,6 +134,8 @@ def test_generated_code_type_checks_strictly_for_every_python_ci_tests(baked: Ba
                 "--python-version",
                 version,
                 "--no-incremental",
+                "--cache-dir",
+                os.devnull,
                 "src",
                 cwd=dist,
                 env={**os.environ, "MYPYPATH": str(baked.host_dir / "src")},
