@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support import PACKAGE, PROG, RunHost, Site
+from support import ENV_PREFIX, PACKAGE, PROG, RunHost, Site, one_line_error
 
 from {{ cookiecutter.host_package }} import search
 from {{ cookiecutter.host_package }}.search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
@@ -33,12 +34,17 @@ class Index:
         self.release = threading.Event()
         self.hang_after_body = False
         self.respond: Callable[[dict[str, str]], Response] = lambda _: (404, {}, b"")
+        self.raw: tuple[bytes, bytes] | None = None
         self.url = ""
 
     def serve(self, body: bytes | str, content_type: str, status: int = 200) -> None:
         """Answer every request with this body."""
         data = body.encode() if isinstance(body, str) else body
         self.respond = lambda _: (status, {"Content-Type": content_type}, data)
+
+    def drip(self, head: bytes, tail: bytes) -> None:
+        """Answer with the raw bytes ``head`` at once, then ``tail`` a byte every 0.1 s."""
+        self.raw = (head, tail)
 
 
 def pep691(names: list[str], version: str = "1.1", **extra: object) -> str:
@@ -63,6 +69,19 @@ def index() -> Iterator[Index]:
         def do_GET(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             state.requests.append({"path": self.path, **headers})
+            if state.raw is not None:
+                self.close_connection = True
+                head, tail = state.raw
+                try:
+                    self.wfile.write(head)
+                    for i in range(len(tail)):
+                        self.wfile.write(tail[i : i + 1])
+                        self.wfile.flush()
+                        if state.release.wait(0.1):
+                            break
+                except OSError:
+                    pass  # the client gave up, as it should
+                return
             status, extra, body = state.respond(headers)
             try:
                 self.send_response(status)
@@ -286,6 +305,28 @@ def test_timeout_while_reading_body(index: Index) -> None:
     assert "timed out after 0.2 s" in message
 
 
+SLOW_HEAD = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        (SLOW_HEAD, b"<a>my-app-x</a>" * 3),  # the body trickles in, for 4.5 s
+        (b"", SLOW_HEAD + b"<a>my-app-x</a>"),  # so do the status line and headers
+        (b"HTTP/1.0 200 OK\r\n", b"X-Padding: " + b"x" * 40),
+    ],
+    ids=["body", "status-and-headers", "endless-header"],
+)
+def test_slow_drip_hits_the_overall_deadline(index: Index, head: bytes, tail: bytes) -> None:
+    """A byte every 0.1 s never trips a socket timeout, but the whole search has a deadline."""
+    index.drip(head, tail)
+    start = time.monotonic()
+    message = search_error(index.url, timeout=1)
+    elapsed = time.monotonic() - start
+    assert f"cannot search {index.url}: timed out after 1 s" in message
+    assert 0.9 < elapsed < 2.5
+
+
 def test_truncated_body(index: Index) -> None:
     """A body shorter than its Content-Length is an error, not a short list."""
     headers = {"Content-Type": JSON_TYPE, "Content-Length": "1000"}
@@ -449,3 +490,36 @@ def test_search_command_connection_refused(run_host: RunHost) -> None:
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"{PROG}: error: cannot search {url}: cannot connect")
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_search_command_deadline(run_host: RunHost, index: Index, how: str) -> None:
+    """``--timeout`` or the environment sets the deadline of the whole search."""
+    index.drip(SLOW_HEAD, b"<a>my-app-x</a>" * 3)
+    args, env = ["search", "--index-url", index.url], {f"{ENV_PREFIX}SEARCH_TIMEOUT": "1"}
+    if how == "option":
+        args, env = [*args, "--timeout", "1"], {f"{ENV_PREFIX}SEARCH_TIMEOUT": "1000"}
+    start = time.monotonic()
+    result = run_host(*args, env=env)
+    elapsed = time.monotonic() - start
+    message = one_line_error(result)
+    assert message == f"{PROG}: error: cannot search {index.url}: timed out after 1 s"
+    assert result.returncode == 1
+    assert elapsed < 3
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "nan", "inf"])
+def test_search_command_bad_timeout(run_host: RunHost, value: str) -> None:
+    """A bad timeout, in the environment or as an option, is refused before any search."""
+    url = closed_port_url()
+    result = run_host("search", "--index-url", url, env={f"{ENV_PREFIX}SEARCH_TIMEOUT": value})
+    assert result.returncode == 2
+    assert one_line_error(result) == (
+        f"{PROG}: error: {ENV_PREFIX}SEARCH_TIMEOUT: "
+        f"expected a positive number of seconds, not {value!r}"
+    )
+    result = run_host("search", "--index-url", url, "--timeout", value)
+    assert result.returncode == 2
+    assert f"argument --timeout: expected a positive number of seconds, not {value!r}" in (
+        result.stderr
+    )

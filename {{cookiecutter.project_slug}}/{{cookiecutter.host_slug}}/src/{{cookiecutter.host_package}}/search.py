@@ -3,28 +3,35 @@
 The index's simple repository API is fetched with one streamed request, as
 PEP 691 JSON when the index offers it and PEP 503 HTML otherwise. Only the
 project names that match the plugin naming convention are kept, so even the
-full PyPI listing (tens of MB) is searched in little memory.
+full PyPI listing (tens of MB) is searched in little memory. The whole search,
+connecting included, must finish within one overall deadline: an index that
+sends a byte now and then cannot keep it going.
 """
 
 from __future__ import annotations
 
 import base64
 import codecs
+import contextlib
 import http.client
 import json
 import re
+import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
-from typing import IO
+from typing import IO, Any
 
 from .environment import normalize
 
-__all__ = ["DEFAULT_INDEX_URL", "SearchError", "normalize", "search_index"]
+__all__ = ["DEFAULT_INDEX_URL", "DEFAULT_TIMEOUT", "SearchError", "normalize", "search_index"]
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple/"
+DEFAULT_TIMEOUT = 30.0  # seconds for the whole search, not for each read
 
 _JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 _HTML_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
@@ -45,33 +52,44 @@ class _BadResponse(Exception):
     """The index answered with something this module cannot use."""
 
 
-def search_index(index_url: str, prefixes: Sequence[str], *, timeout: float = 15.0) -> list[str]:
+def search_index(
+    index_url: str, prefixes: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT
+) -> list[str]:
     """Return the sorted normalized project names starting with any prefix.
 
-    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. Any failure
-    to fetch or understand the index raises :class:`SearchError`.
+    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. The search
+    gives up after ``timeout`` seconds in all. Any failure to fetch or understand
+    the index raises :class:`SearchError`.
     """
     request, shown = _build_request(index_url)
     wanted = tuple(prefixes)
-    opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler)
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return sorted({name for name in _names(response) if name.startswith(wanted)})
-    except urllib.error.HTTPError as exc:
+    with _Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler, *_handlers(deadline))
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                names = {name for name in _names(response, deadline) if name.startswith(wanted)}
+            deadline.remaining()  # a connection cut at the deadline may look like a short body
+        except (OSError, http.client.HTTPException, UnicodeDecodeError, _BadResponse) as exc:
+            raise _explain(exc, shown, deadline) from exc
+    return sorted(names)
+
+
+def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
+    """Turn what went wrong while searching into a :class:`SearchError`."""
+    if deadline.expired or isinstance(exc, TimeoutError):
+        return _error(shown, f"timed out after {deadline.seconds:g} s")
+    if isinstance(exc, urllib.error.HTTPError):
         exc.close()
-        raise _error(shown, f"HTTP error {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
+        return _error(shown, f"HTTP error {exc.code} {exc.reason}")
+    if isinstance(exc, urllib.error.URLError):
         if isinstance(exc.reason, TimeoutError):
-            raise _error(shown, f"timed out after {timeout:g} s") from exc
-        raise _error(shown, f"cannot connect ({exc.reason})") from exc
-    except TimeoutError as exc:
-        raise _error(shown, f"timed out after {timeout:g} s") from exc
-    except (OSError, http.client.HTTPException) as exc:
-        raise _error(shown, f"connection failed ({exc or type(exc).__name__})") from exc
-    except UnicodeDecodeError as exc:
-        raise _error(shown, f"response is not valid UTF-8 ({exc.reason})") from exc
-    except _BadResponse as exc:
-        raise _error(shown, str(exc)) from exc
+            return _error(shown, f"timed out after {deadline.seconds:g} s")
+        return _error(shown, f"cannot connect ({exc.reason})")
+    if isinstance(exc, UnicodeDecodeError):
+        return _error(shown, f"response is not valid UTF-8 ({exc.reason})")
+    if isinstance(exc, _BadResponse):
+        return _error(shown, str(exc))
+    return _error(shown, f"connection failed ({exc or type(exc).__name__})")
 
 
 def _error(url: str, reason: str) -> SearchError:
@@ -127,27 +145,146 @@ class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _names(response: http.client.HTTPResponse) -> Iterator[str]:
+class _Deadline:
+    """An overall time limit: when it passes, every watched socket is shut down.
+
+    A socket timeout bounds each read, not their sum, and a server can keep
+    sending one byte a second: shutting the socket down wakes whatever read is
+    waiting on it, in the headers or in the body.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._end = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._watched: list[http.client.HTTPConnection | socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        """Start the clock."""
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop the clock."""
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        """Return the seconds left; raise TimeoutError once there are none."""
+        left = self._end - time.monotonic()
+        if self.expired or left <= 0:
+            raise TimeoutError("the search deadline has passed")
+        return left
+
+    def watch(self, target: http.client.HTTPConnection | socket.socket) -> None:
+        """Shut ``target`` (a connection's current socket, or a socket) down at the deadline."""
+        with self._lock:
+            self._watched.append(target)
+            expired = self.expired
+        if expired:
+            _shut_down(target)
+
+    def _expire(self) -> None:
+        """Mark the deadline passed and cut every watched socket (in the timer's thread)."""
+        with self._lock:
+            self.expired = True
+            watched = list(self._watched)
+        for target in watched:
+            _shut_down(target)
+
+
+def _shut_down(target: http.client.HTTPConnection | socket.socket) -> None:
+    """Shut a socket down for reading and writing, waking any thread blocked on it."""
+    sock = target.sock if isinstance(target, http.client.HTTPConnection) else target
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, even for TLS
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection that its deadline can cut."""
+
+    def __init__(self, host: str, deadline: _Deadline, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        """Connect within the time left, then put the socket under the deadline's watch."""
+        self.timeout = self._deadline.remaining()
+        self._deadline.watch(self)  # reaches self.sock during a TLS handshake, too
+        super().connect()
+        self._deadline.watch(self.sock)  # urllib lets go of self.sock before the body
+
+
+class _HTTPSConnection(_HTTPConnection, http.client.HTTPSConnection):
+    """An HTTPS connection that its deadline can cut."""
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    """Open http URLs with connections under a deadline."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        """Open ``req`` on an :class:`_HTTPConnection`."""
+        deadline = self._deadline
+
+        def connection(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+            return _HTTPConnection(host, deadline, **kwargs)
+
+        return self.do_open(connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    """Open https URLs with connections under a deadline (and Python's default TLS context)."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        """Open ``req`` on an :class:`_HTTPSConnection`."""
+        deadline = self._deadline
+
+        def connection(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+            return _HTTPSConnection(host, deadline, **kwargs)
+
+        return self.do_open(connection, req)
+
+
+def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
+    """Return the handlers that open connections under ``deadline``."""
+    return [_HTTPHandler(deadline), _HTTPSHandler(deadline)]
+
+
+def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[str]:
     """Yield every normalized project name in the response, as it streams in."""
     raw_type = response.headers.get("Content-Type") or ""
     media_type = raw_type.split(";", 1)[0].strip().lower()
     if media_type == _JSON_TYPE:
-        return _json_names(_text_chunks(response, "utf-8", "strict"))
+        return _json_names(_text_chunks(response, deadline, "utf-8", "strict"))
     if media_type in _HTML_TYPES:
         charset = response.headers.get_content_charset() or "utf-8"
         try:
             codecs.lookup(charset)
         except LookupError:
             charset = "utf-8"
-        return _html_names(_text_chunks(response, charset, "replace"))
+        return _html_names(_text_chunks(response, deadline, charset, "replace"))
     received = repr(raw_type) if raw_type else "no Content-Type"
     raise _BadResponse(f"unexpected content type {received} (expected {_JSON_TYPE} or text/html)")
 
 
-def _text_chunks(response: http.client.HTTPResponse, encoding: str, errors: str) -> Iterator[str]:
-    """Yield the body as decoded text, one chunk at a time."""
+def _text_chunks(
+    response: http.client.HTTPResponse, deadline: _Deadline, encoding: str, errors: str
+) -> Iterator[str]:
+    """Yield the body as decoded text, one chunk at a time, until the deadline."""
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     while data := response.read(_CHUNK_SIZE):
+        deadline.remaining()
         yield decoder.decode(data)
     if response.length:  # read(n) does not complain when Content-Length is unmet
         raise ConnectionError(f"closed with {response.length} bytes still expected")
