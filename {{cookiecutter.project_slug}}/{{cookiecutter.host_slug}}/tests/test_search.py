@@ -259,6 +259,18 @@ def test_html_streams_across_chunks(index: Index, monkeypatch: pytest.MonkeyPatc
         assert search_index(index.url, PREFIXES) == ["my-app-z", "my-app-ünï"]
 
 
+@pytest.mark.parametrize("start", ['<a href="', "<a b=", "<!--", "<!DOCTYPE ", "<", "<a>"])
+def test_unterminated_html_takes_linear_time(
+    index: Index, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    """A tag, comment or link that never ends is not scanned again with every chunk."""
+    monkeypatch.setattr(search, "_CHUNK_SIZE", 2048)  # 2000 chunks: quadratic takes seconds
+    index.serve(f"<a>my-app-first</a>{start}" + "x" * 4_000_000, "text/html")
+    begin = time.monotonic()
+    assert search_index(index.url, PREFIXES) == ["my-app-first"]
+    assert time.monotonic() - begin < 1
+
+
 def test_html_with_latin1_charset(index: Index) -> None:
     """The charset of an HTML response is honoured."""
     index.serve("<a>my-app-caf\u00e9</a>".encode("latin-1"), "text/html; charset=latin-1")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import codecs
 import contextlib
+import html
 import http.client
 import json
 import re
@@ -23,7 +24,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
-from html.parser import HTMLParser
 from typing import IO, Any
 
 from .environment import normalize
@@ -67,7 +67,11 @@ def search_index(
         opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler, *_handlers(deadline))
         try:
             with opener.open(request, timeout=timeout) as response:
-                names = {name for name in _names(response, deadline) if name.startswith(wanted)}
+                names = {
+                    normalized
+                    for name in _names(response, deadline)
+                    if name is not None and (normalized := normalize(name)).startswith(wanted)
+                }
             deadline.remaining()  # a connection cut at the deadline may look like a short body
         except (OSError, http.client.HTTPException, UnicodeDecodeError, _BadResponse) as exc:
             raise _explain(exc, shown, deadline) from exc
@@ -261,8 +265,8 @@ def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
     return [_HTTPHandler(deadline), _HTTPSHandler(deadline)]
 
 
-def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[str]:
-    """Yield every normalized project name in the response, as it streams in."""
+def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[str | None]:
+    """Yield every project name in the response as it streams in (None: one too long)."""
     raw_type = response.headers.get("Content-Type") or ""
     media_type = raw_type.split(";", 1)[0].strip().lower()
     if media_type == _JSON_TYPE:
@@ -291,44 +295,143 @@ def _text_chunks(
     yield decoder.decode(b"", final=True)
 
 
-class _AnchorParser(HTMLParser):
-    """Collect the text of each ``<a>`` element of a PEP 503 page."""
+# The states of _AnchorScanner: text, in a tag, after "=" in a tag, in a quoted or
+# unquoted attribute value, in a comment, in a declaration or other "bogus comment".
+_TEXT, _TAG, _VALUE, _QUOTED, _UNQUOTED, _COMMENT, _BOGUS = range(7)
+_NAME_END = "\t\n\f\r />"  # what may follow a tag name
+_IN_TAG = re.compile(r"[^>=]*")
+_UNQUOTED_VALUE = re.compile(r"[^\t\n\f\r >]*")
+_SPACES = re.compile(r"[\t\n\f\r ]*")
+_MAX_ANCHOR_TEXT = 4096  # characters of one <a>'s text kept: far more than any name
+
+
+class _AnchorScanner:
+    """Find the text of each ``<a>`` element of a PEP 503 page, in one pass.
+
+    html.parser rescans an unfinished tag or comment from its start whenever more
+    data arrives, which is quadratic in its length. This scanner looks at each
+    character once, keeps at most four of them from one chunk to the next, and at
+    most ``_MAX_ANCHOR_TEXT`` of one link's text. It knows the HTML a link text
+    needs: tags (with quoted attribute values), comments, declarations and
+    character references.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.names: list[str] = []
-        self._text: list[str] | None = None
+        self._state = _TEXT
+        self._carry = ""  # the unfinished end of the last chunk, read again with the next
+        self._quote = ""  # the quote that ends the attribute value being read
+        self._slash = False  # the tag read so far ends with "/", as in <a/>
+        self._opening = False  # the tag being read is an <a> start tag
+        self._text: list[str] | None = None  # the text of the open <a>, if one is open
+        self._size = 0  # the length of that text, counting what was not kept
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Start collecting text at ``<a>``."""
-        if tag == "a":
-            self._text = []
+    def feed(self, chunk: str, *, final: bool = False) -> list[str | None]:
+        """Scan the next chunk; return the link texts it completes (None: too long)."""
+        done: list[str | None] = []
+        buf, self._carry = self._carry + chunk, ""
+        i, end = 0, len(buf)
+        while i < end:
+            state = self._state
+            if state == _TEXT:
+                j = buf.find("<", i)
+                j = end if j < 0 else j
+                if self._text is not None:
+                    self._add(buf[i:j])
+                if j < end and len(buf) - j < 5 and not final:
+                    self._carry = buf[j:]  # too little to tell what the "<" starts
+                    break
+                i = j if j == end else self._markup(buf[j + 1 : j + 5], j, done)
+            elif state == _TAG:
+                j = _IN_TAG.match(buf, i).end()  # type: ignore[union-attr]  # always matches
+                if j > i:
+                    self._slash = buf[j - 1] == "/"
+                if j < end and buf[j] == ">":
+                    self._close_tag()
+                elif j < end:  # "=": an attribute value follows
+                    self._state, self._slash = _VALUE, False
+                i = j + 1
+            elif state == _VALUE:
+                j = _SPACES.match(buf, i).end()  # type: ignore[union-attr]  # always matches
+                if j < end and buf[j] in "\"'":
+                    self._state, self._quote, j = _QUOTED, buf[j], j + 1
+                elif j < end:
+                    self._state = _UNQUOTED
+                i = j
+            elif state == _UNQUOTED:  # a "/" in it is part of the value, as in href=/x/
+                i = _UNQUOTED_VALUE.match(buf, i).end()  # type: ignore[union-attr]
+                if i < end:
+                    self._state, self._slash = _TAG, False
+            elif state == _QUOTED:
+                j = buf.find(self._quote, i)
+                if j >= 0:
+                    self._state, self._slash = _TAG, False
+                i = end if j < 0 else j + 1
+            else:
+                marker = "-->" if state == _COMMENT else ">"
+                j = buf.find(marker, i)
+                if j < 0:
+                    self._carry = buf[max(i, end - len(marker) + 1) :]
+                    break
+                self._state, i = _TEXT, j + len(marker)
+        if final:
+            self._text = None  # an <a> never closed has no name
+        return done
 
-    def handle_endtag(self, tag: str) -> None:
-        """Finish a name at ``</a>``."""
-        if tag == "a" and self._text is not None:
-            self.names.append("".join(self._text).strip())
-            self._text = None
+    def _markup(self, ahead: str, start: int, done: list[str | None]) -> int:
+        """Enter what the "<" at ``start`` opens, given the characters after it."""
+        first, second, third = ahead[:1], ahead[1:2], ahead[2:3]
+        if ahead.startswith("!--"):
+            self._state = _COMMENT
+            return start + 4
+        if first in ("!", "?"):
+            self._state = _BOGUS
+            return start + 2
+        if first == "/" and second.isascii() and second.isalpha():
+            if second in "aA" and third in _NAME_END:  # "" at the very end, too
+                self._finish(done)
+            self._state, self._opening = _TAG, False
+            return start + 2
+        if first == "/":
+            self._state = _TEXT if second == ">" else _BOGUS  # "</>" is nothing
+            return start + (3 if second == ">" else 2)
+        if first.isascii() and first.isalpha():
+            self._state, self._opening = _TAG, first in "aA" and second in _NAME_END
+            self._slash = False
+            return start + 1
+        self._add("<")  # a "<" that starts no markup is text
+        return start + 1
 
-    def handle_data(self, data: str) -> None:
-        """Collect text inside ``<a>`` (it may arrive in pieces)."""
-        if self._text is not None:
-            self._text.append(data)
+    def _close_tag(self) -> None:
+        """Handle the ">" of a tag: an <a> start tag opens a link (<a/> opens none)."""
+        self._state = _TEXT
+        if self._opening:
+            self._opening = False
+            self._text, self._size = (None, 0) if self._slash else ([], 0)
 
-    def drain(self) -> Iterator[str]:
-        """Yield and forget the normalized names completed so far."""
-        names, self.names = self.names, []
-        return (normalize(name) for name in names if name)
+    def _add(self, text: str) -> None:
+        """Add text to the open link, keeping no more than ``_MAX_ANCHOR_TEXT``."""
+        if self._text is not None and text:
+            if self._size + len(text) <= _MAX_ANCHOR_TEXT:
+                self._text.append(text)
+            self._size += len(text)
+
+    def _finish(self, done: list[str | None]) -> None:
+        """Close the open link, if any, recording its text."""
+        if self._text is None:
+            return
+        if self._size > _MAX_ANCHOR_TEXT:
+            done.append(None)
+        elif name := html.unescape("".join(self._text)).strip():
+            done.append(name)
+        self._text = None
 
 
-def _html_names(chunks: Iterator[str]) -> Iterator[str]:
-    """Yield the normalized names of a PEP 503 HTML project list."""
-    parser = _AnchorParser()
+def _html_names(chunks: Iterator[str]) -> Iterator[str | None]:
+    """Yield the names of a PEP 503 HTML project list (None for one too long to keep)."""
+    scanner = _AnchorScanner()
     for chunk in chunks:
-        parser.feed(chunk)
-        yield from parser.drain()
-    parser.close()
-    yield from parser.drain()
+        yield from scanner.feed(chunk)
+    yield from scanner.feed("", final=True)
 
 
 class _JSONStream:
@@ -395,7 +498,7 @@ class _JSONStream:
 
 
 def _json_names(chunks: Iterator[str]) -> Iterator[str]:
-    """Yield the normalized names of a PEP 691 project list, checking ``meta``."""
+    """Yield the names of a PEP 691 project list, checking ``meta``."""
     stream = _JSONStream(chunks)
     stream.take("{")
     keys: set[str] = set()
@@ -412,7 +515,7 @@ def _json_names(chunks: Iterator[str]) -> Iterator[str]:
                 name = project.get("name") if isinstance(project, dict) else None
                 if not isinstance(name, str):
                     raise _BadResponse("malformed JSON: project without a 'name' string")
-                yield normalize(name)
+                yield name
         elif key == "meta":
             _check_meta(stream.value())
         else:
