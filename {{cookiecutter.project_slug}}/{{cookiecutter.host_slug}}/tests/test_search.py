@@ -20,6 +20,7 @@ from {{ cookiecutter.host_package }} import search
 from {{ cookiecutter.host_package }}.search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+HTML_HEAD = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"  # a raw response's start
 PREFIXES = ("my-app-",)  # search_index() matches any prefixes: this one is just an example
 
 Response = tuple[int, dict[str, str], bytes]
@@ -271,6 +272,27 @@ def test_unterminated_html_takes_linear_time(
     assert time.monotonic() - begin < 1
 
 
+@pytest.mark.parametrize("kind", ["json", "html"])
+def test_overlong_names_are_dropped(index: Index, kind: str) -> None:
+    """Names over 200 characters are left out and counted; a huge link is not kept whole."""
+    longest, too_long = "my-app-" + "x" * 193, "my-app-" + "y" * 194
+    if kind == "json":
+        index.serve(pep691([longest, too_long, "my-app-" + "z" * 1_000_000]), JSON_TYPE)
+    else:
+        html = f"<a>{longest}</a><a>{too_long}</a><a>my-app-{'z' * 1_000_000}</a>"
+        index.serve(html, "text/html")
+    result = search_index(index.url, PREFIXES)
+    assert result == [longest]
+    assert result.dropped == 2
+
+
+def test_response_size_is_capped(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body without Content-Length is cut off once it passes MAX_RESPONSE_BYTES."""
+    monkeypatch.setattr(search, "MAX_RESPONSE_BYTES", 1000)
+    index.drip(HTML_HEAD + b"<a>my-app-x</a>" * 100, b"")
+    assert "response is larger than 1000 bytes" in search_error(index.url)
+
+
 def test_html_with_latin1_charset(index: Index) -> None:
     """The charset of an HTML response is honoured."""
     index.serve("<a>my-app-caf\u00e9</a>".encode("latin-1"), "text/html; charset=latin-1")
@@ -317,14 +339,11 @@ def test_timeout_while_reading_body(index: Index) -> None:
     assert "timed out after 0.2 s" in message
 
 
-SLOW_HEAD = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"
-
-
 @pytest.mark.parametrize(
     ("head", "tail"),
     [
-        (SLOW_HEAD, b"<a>my-app-x</a>" * 3),  # the body trickles in, for 4.5 s
-        (b"", SLOW_HEAD + b"<a>my-app-x</a>"),  # so do the status line and headers
+        (HTML_HEAD, b"<a>my-app-x</a>" * 3),  # the body trickles in, for 4.5 s
+        (b"", HTML_HEAD + b"<a>my-app-x</a>"),  # so do the status line and headers
         (b"HTTP/1.0 200 OK\r\n", b"X-Padding: " + b"x" * 40),
     ],
     ids=["body", "status-and-headers", "endless-header"],
@@ -507,7 +526,7 @@ def test_search_command_connection_refused(run_host: RunHost) -> None:
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_search_command_deadline(run_host: RunHost, index: Index, how: str) -> None:
     """``--timeout`` or the environment sets the deadline of the whole search."""
-    index.drip(SLOW_HEAD, b"<a>my-app-x</a>" * 3)
+    index.drip(HTML_HEAD, b"<a>my-app-x</a>" * 3)
     args, env = ["search", "--index-url", index.url], {f"{ENV_PREFIX}SEARCH_TIMEOUT": "1"}
     if how == "option":
         args, env = [*args, "--timeout", "1"], {f"{ENV_PREFIX}SEARCH_TIMEOUT": "1000"}
@@ -534,4 +553,26 @@ def test_search_command_bad_timeout(run_host: RunHost, value: str) -> None:
     assert result.returncode == 2
     assert f"argument --timeout: expected a positive number of seconds, not {value!r}" in (
         result.stderr
+    )
+
+
+def test_search_command_drops_a_huge_link(site: Site, run_host: RunHost, index: Index) -> None:
+    index.serve(f"<a>{PROG}-ok</a><a>{PROG}-{'x' * 1_000_000}</a>", "text/html")
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 0
+    assert result.stdout.split() == [normalize(f"{PROG}-ok")]
+    assert result.stderr.splitlines() == [
+        f"{PROG}: warning: left out 1 name from the index that is invalid or longer than "
+        "200 characters"
+    ]
+
+
+def test_search_command_refuses_a_huge_response(run_host: RunHost, index: Index) -> None:
+    size = 64 * 1024 * 1024 + 1
+    index.respond = lambda _: (200, {"Content-Type": JSON_TYPE, "Content-Length": str(size)}, b"{")
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"{PROG}: error: cannot search {index.url}: "
+        f"response is larger than 64 MiB (Content-Length: {size})"
     )

@@ -138,7 +138,14 @@ def _seconds(text: str) -> float:
 def _search(index_url: str | None, *, as_json: bool, timeout: float | None) -> int:
     """Search a package index for plugins and mark the installed ones."""
     from .loading import installed_distributions
-    from .search import DEFAULT_INDEX_URL, DEFAULT_TIMEOUT, SearchError, normalize, search_index
+    from .search import (
+        DEFAULT_INDEX_URL,
+        DEFAULT_TIMEOUT,
+        MAX_NAME_LENGTH,
+        SearchError,
+        normalize,
+        search_index,
+    )
 
     if timeout is None:
         try:
@@ -153,6 +160,14 @@ def _search(index_url: str | None, *, as_json: bool, timeout: float | None) -> i
     except SearchError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
+    if names.dropped:
+        what = "name" if names.dropped == 1 else "names"
+        verb = "is" if names.dropped == 1 else "are"
+        print(
+            f"{PROG}: warning: left out {names.dropped} {what} from the index that {verb} "
+            f"invalid or longer than {MAX_NAME_LENGTH} characters",
+            file=sys.stderr,
+        )
     installed = installed_distributions()
     found = [
         {"project": name, "installed": name in installed, "version": installed.get(name)}

@@ -23,15 +23,26 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from .environment import normalize
 
-__all__ = ["DEFAULT_INDEX_URL", "DEFAULT_TIMEOUT", "SearchError", "normalize", "search_index"]
+__all__ = [
+    "DEFAULT_INDEX_URL",
+    "DEFAULT_TIMEOUT",
+    "MAX_NAME_LENGTH",
+    "MAX_RESPONSE_BYTES",
+    "Matches",
+    "SearchError",
+    "normalize",
+    "search_index",
+]
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple/"
 DEFAULT_TIMEOUT = 30.0  # seconds for the whole search, not for each read
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # the full PyPI listing is about half of this
+MAX_NAME_LENGTH = 200  # longer names are left out (PyPI's longest is far shorter)
 
 _JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 _HTML_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
@@ -52,30 +63,42 @@ class _BadResponse(Exception):
     """The index answered with something this module cannot use."""
 
 
+class Matches(list[str]):
+    """The matching names, sorted; ``dropped`` counts the index's unusable names."""
+
+    def __init__(self, names: Iterable[str] = (), dropped: int = 0) -> None:
+        """Hold ``names`` (already sorted) and the count of names left out."""
+        super().__init__(names)
+        self.dropped = dropped
+
+
 def search_index(
     index_url: str, prefixes: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT
-) -> list[str]:
+) -> Matches:
     """Return the sorted normalized project names starting with any prefix.
 
-    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. The search
+    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. Names longer
+    than ``MAX_NAME_LENGTH`` are left out and counted in ``dropped``. The search
     gives up after ``timeout`` seconds in all. Any failure to fetch or understand
     the index raises :class:`SearchError`.
     """
     request, shown = _build_request(index_url)
     wanted = tuple(prefixes)
+    names: set[str] = set()
+    dropped = 0
     with _Deadline(timeout) as deadline:
         opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler, *_handlers(deadline))
         try:
             with opener.open(request, timeout=timeout) as response:
-                names = {
-                    normalized
-                    for name in _names(response, deadline)
-                    if name is not None and (normalized := normalize(name)).startswith(wanted)
-                }
+                for name in _names(response, deadline):
+                    if name is None or len(name) > MAX_NAME_LENGTH:
+                        dropped += 1
+                    elif (normalized := normalize(name)).startswith(wanted):
+                        names.add(normalized)
             deadline.remaining()  # a connection cut at the deadline may look like a short body
         except (OSError, http.client.HTTPException, UnicodeDecodeError, _BadResponse) as exc:
             raise _explain(exc, shown, deadline) from exc
-    return sorted(names)
+    return Matches(sorted(names), dropped)
 
 
 def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
@@ -285,14 +308,31 @@ def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[
 def _text_chunks(
     response: http.client.HTTPResponse, deadline: _Deadline, encoding: str, errors: str
 ) -> Iterator[str]:
-    """Yield the body as decoded text, one chunk at a time, until the deadline."""
+    """Yield the body as decoded text, one chunk at a time, until the deadline.
+
+    A body longer than ``MAX_RESPONSE_BYTES`` is refused: at once when its
+    Content-Length says so, else when that much has arrived.
+    """
+    limit = MAX_RESPONSE_BYTES
+    too_large = f"response is larger than {_size(limit)}"
+    if response.length is not None and response.length > limit:
+        raise _BadResponse(f"{too_large} (Content-Length: {response.length})")
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    received = 0
     while data := response.read(_CHUNK_SIZE):
         deadline.remaining()
+        received += len(data)
+        if received > limit:
+            raise _BadResponse(too_large)
         yield decoder.decode(data)
     if response.length:  # read(n) does not complain when Content-Length is unmet
         raise ConnectionError(f"closed with {response.length} bytes still expected")
     yield decoder.decode(b"", final=True)
+
+
+def _size(count: int) -> str:
+    """Describe a number of bytes, in MiB when it is a whole number of them."""
+    return f"{count >> 20} MiB" if count and count % (1 << 20) == 0 else f"{count} bytes"
 
 
 # The states of _AnchorScanner: text, in a tag, after "=" in a tag, in a quoted or
