@@ -299,6 +299,16 @@ def test_html_with_latin1_charset(index: Index) -> None:
     assert search_index(index.url, PREFIXES) == ["my-app-caf\u00e9"]
 
 
+def test_html_with_utf16_charset(index: Index) -> None:
+    """A real text encoding other than UTF-8 is honoured; undecodable data is an error."""
+    index.serve("<a>my-app-x</a>".encode("utf-16"), "text/html; charset=utf-16")
+    assert search_index(index.url, PREFIXES) == ["my-app-x"]
+    index.serve("<a>my-app-x</a>".encode("utf-16-le"), "text/html; charset=UTF-16")
+    assert "response is not valid utf-16 (UTF-16 stream does not start with BOM)" in (
+        search_error(index.url)
+    )
+
+
 @pytest.mark.parametrize("status", [404, 500])
 def test_http_errors(index: Index, status: int) -> None:
     """HTTP error statuses become a one-line SearchError with the code."""
@@ -408,6 +418,18 @@ def test_malformed_json(index: Index, body: str | bytes, detail: str) -> None:
     message = search_error(index.url)
     assert index.url in message
     assert detail in message
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [("[" * 200_000, "nested too deeply"), ("1" * 5000, "a number with too many digits")],
+    ids=["deep", "long-number"],
+)
+def test_hostile_json_values(index: Index, value: str, detail: str) -> None:
+    """JSON nested 200,000 deep, or a 5000-digit number, is an error, not a traceback."""
+    body = '{"meta": {"api-version": "1.0"}, "projects": [{"name": "my-app-x", "x": ' + value
+    index.serve(body, JSON_TYPE)
+    assert f"malformed JSON: {detail}" in search_error(index.url)
 
 
 def test_oversized_json_value_is_rejected(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -575,4 +597,29 @@ def test_search_command_refuses_a_huge_response(run_host: RunHost, index: Index)
     assert one_line_error(result) == (
         f"{PROG}: error: cannot search {index.url}: "
         f"response is larger than 64 MiB (Content-Length: {size})"
+    )
+
+
+@pytest.mark.parametrize(
+    "charset", ["rot13", "hex", "zlib_codec", "base64", "idna", "unicode_escape"]
+)
+def test_search_command_refuses_a_codec_that_is_no_charset(
+    run_host: RunHost, index: Index, charset: str
+) -> None:
+    index.serve(b"<a>my-app-x</a>", f"text/html; charset={charset}")
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"{PROG}: error: cannot search {index.url}: "
+        f"charset {charset!r} in Content-Type is not a text encoding"
+    )
+
+
+def test_search_command_reports_deep_json(run_host: RunHost, index: Index) -> None:
+    body = '{"meta": {"api-version": "1.0"}, "projects": [{"name": "my-app-x", "x": '
+    index.serve(body + "[" * 200_000 + "]" * 200_000 + "}]}", JSON_TYPE)
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"{PROG}: error: cannot search {index.url}: malformed JSON: nested too deeply"
     )

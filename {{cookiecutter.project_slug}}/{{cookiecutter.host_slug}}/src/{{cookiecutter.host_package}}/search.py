@@ -50,6 +50,8 @@ _ACCEPT = f"{_JSON_TYPE}, {_HTML_TYPES[0]};q=0.2, {_HTML_TYPES[1]};q=0.01"
 _USER_AGENT = "plugin-host-search/1.0 (python-urllib)"
 _SCHEMES = ("http", "https")
 _CHUNK_SIZE = 64 * 1024
+# Codecs Python counts as text encodings that no web page is written in.
+_NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"}
 _MAX_VALUE = 1024 * 1024  # largest single JSON value (a project entry, meta) to buffer
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -96,7 +98,7 @@ def search_index(
                     elif (normalized := normalize(name)).startswith(wanted):
                         names.add(normalized)
             deadline.remaining()  # a connection cut at the deadline may look like a short body
-        except (OSError, http.client.HTTPException, UnicodeDecodeError, _BadResponse) as exc:
+        except (OSError, http.client.HTTPException, _BadResponse) as exc:
             raise _explain(exc, shown, deadline) from exc
     return Matches(sorted(names), dropped)
 
@@ -112,8 +114,6 @@ def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
         if isinstance(exc.reason, TimeoutError):
             return _error(shown, f"timed out after {deadline.seconds:g} s")
         return _error(shown, f"cannot connect ({exc.reason})")
-    if isinstance(exc, UnicodeDecodeError):
-        return _error(shown, f"response is not valid UTF-8 ({exc.reason})")
     if isinstance(exc, _BadResponse):
         return _error(shown, str(exc))
     return _error(shown, f"connection failed ({exc or type(exc).__name__})")
@@ -297,10 +297,12 @@ def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[
     if media_type in _HTML_TYPES:
         charset = response.headers.get_content_charset() or "utf-8"
         try:
-            codecs.lookup(charset)
-        except LookupError:
-            charset = "utf-8"
-        return _html_names(_text_chunks(response, deadline, charset, "replace"))
+            codec = codecs.lookup(charset)
+        except (LookupError, ValueError):  # unknown, or not even a codec name
+            codec = codecs.lookup("utf-8")  # as browsers do
+        if not codec._is_text_encoding or codec.name in _NOT_CHARSETS:
+            raise _BadResponse(f"charset {charset[:40]!r} in Content-Type is not a text encoding")
+        return _html_names(_text_chunks(response, deadline, codec.name, "replace"))
     received = repr(raw_type) if raw_type else "no Content-Type"
     raise _BadResponse(f"unexpected content type {received} (expected {_JSON_TYPE} or text/html)")
 
@@ -319,15 +321,20 @@ def _text_chunks(
         raise _BadResponse(f"{too_large} (Content-Length: {response.length})")
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     received = 0
-    while data := response.read(_CHUNK_SIZE):
-        deadline.remaining()
-        received += len(data)
-        if received > limit:
-            raise _BadResponse(too_large)
-        yield decoder.decode(data)
-    if response.length:  # read(n) does not complain when Content-Length is unmet
-        raise ConnectionError(f"closed with {response.length} bytes still expected")
-    yield decoder.decode(b"", final=True)
+    try:
+        while data := response.read(_CHUNK_SIZE):
+            deadline.remaining()
+            received += len(data)
+            if received > limit:
+                raise _BadResponse(too_large)
+            yield decoder.decode(data)
+        if response.length:  # read(n) does not complain when Content-Length is unmet
+            raise ConnectionError(f"closed with {response.length} bytes still expected")
+        yield decoder.decode(b"", final=True)
+    except UnicodeError as exc:  # even with errors="replace", as UTF-16 without a BOM
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        name = "UTF-8" if encoding == "utf-8" else encoding
+        raise _BadResponse(f"response is not valid {name} ({reason})") from exc
 
 
 def _size(count: int) -> str:
@@ -516,9 +523,13 @@ class _JSONStream:
         while True:
             try:
                 obj, end = _DECODER.raw_decode(self._buf, self._pos)
+            except RecursionError as exc:
+                raise _BadResponse("malformed JSON: nested too deeply") from exc
             except json.JSONDecodeError as exc:
                 if self._eof or len(self._buf) - self._pos > _MAX_VALUE:
                     raise _BadResponse(f"malformed JSON: {exc.msg}") from exc
+            except ValueError as exc:  # int() refuses over 4300 digits (Python 3.11+)
+                raise _BadResponse("malformed JSON: a number with too many digits") from exc
             else:
                 # A value ending exactly at the buffer end (a number) may go on.
                 if end < len(self._buf) or self._eof:
