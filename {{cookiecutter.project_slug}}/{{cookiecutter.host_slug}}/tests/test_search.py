@@ -131,9 +131,11 @@ def test_normalize() -> None:
 def test_json_matches_normalized_sorted_deduplicated(index: Index) -> None:
     """JSON names are normalized, filtered by prefix, sorted and de-duplicated."""
     names = ["zeta", "My_App.Foo", "my-app-bar", "MY.APP-bar", "other-my-app-x"]
-    names += ["my-app", "my-appx", "my_app_", "your-app-foo", "my-app-foo"]
+    names += ["my-app", "my-appx", "my_app_", "your-app-foo", "my-app-foo", "my-app-z."]
     index.serve(pep691(names), f"{JSON_TYPE}; charset=utf-8")
-    assert search_index(index.url, PREFIXES) == ["my-app-", "my-app-bar", "my-app-foo"]
+    result = search_index(index.url, PREFIXES)
+    assert result == ["my-app-bar", "my-app-foo"]
+    assert result.dropped == 2  # "my_app_" and "my-app-z." are no valid names
 
 
 def test_several_prefixes_and_no_match(index: Index) -> None:
@@ -178,17 +180,18 @@ def test_json_tricky_layout_at_every_chunk_size(
     body = (
         '\n{ "extra" : { "projects" : [ { "name" : "my-app-decoy" } ] },\n'
         '  "projects" : [\n'
-        '    { "name" : "my\\u005fapp-esc\\"q" , "n" : -1.5e3 } ,\n'
+        '    { "name" : "my\\u005fapp-esc\\u0051" , "q" : "\\"", "n" : -1.5e3 } ,\n'
         '    {"name":"my-app-ünïcode","tags":["]","}",",","\\\\"]},\n'
         '    { "_last-serial" : 12345 , "name" : "My.App--Last" }\n'
         '  ] , "count" : 1234567 ,\n'
         '  "meta" : { "api-version" : "1.0" , "_last-serial" : 9 } }\n  '
     )
     index.serve(body, JSON_TYPE)
-    expected = ['my-app-esc"q', "my-app-last", "my-app-ünïcode"]
+    expected = ["my-app-escq", "my-app-last"]  # and "my-app-ünïcode" is no valid name
     for size in (1, 2, 3, 5, 7, 64):
         monkeypatch.setattr(search, "_CHUNK_SIZE", size)
-        assert search_index(index.url, PREFIXES) == expected, size
+        result = search_index(index.url, PREFIXES)
+        assert (result, result.dropped) == (expected, 1), size
 
 
 def test_json_large_listing_streams(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -253,11 +256,11 @@ def test_html_index_with_odd_markup(index: Index) -> None:
 def test_html_streams_across_chunks(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
     """HTML split at any point, even inside entities and UTF-8, still parses."""
     links = "".join(f'<a href="/simple/p{i}/">pkg-{i}</a>\n' for i in range(500))
-    html = f'<html><body>{links}<a href="/s/">my&#95;app-ünï</a>\n<a>my-app-z</a>'
+    html = f'<html><body>{links}<p>ünï</p><a href="/s/">my&#95;app-&#x75;ni</a>\n<a>my-app-z</a>'
     index.serve(html.encode("utf-8"), "application/vnd.pypi.simple.v1+html")
     for size in (1, 3, 64 * 1024):
         monkeypatch.setattr(search, "_CHUNK_SIZE", size)
-        assert search_index(index.url, PREFIXES) == ["my-app-z", "my-app-ünï"]
+        assert search_index(index.url, PREFIXES) == ["my-app-uni", "my-app-z"]
 
 
 @pytest.mark.parametrize("start", ['<a href="', "<a b=", "<!--", "<!DOCTYPE ", "<", "<a>"])
@@ -294,9 +297,11 @@ def test_response_size_is_capped(index: Index, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_html_with_latin1_charset(index: Index) -> None:
-    """The charset of an HTML response is honoured."""
-    index.serve("<a>my-app-caf\u00e9</a>".encode("latin-1"), "text/html; charset=latin-1")
-    assert search_index(index.url, PREFIXES) == ["my-app-caf\u00e9"]
+    """A Latin-1 page is read; a name with a non-ASCII letter is no valid name."""
+    html = "<a>my-app-caf\u00e9</a><a>my-app-cafe</a>".encode("latin-1")
+    index.serve(html, "text/html; charset=latin-1")
+    result = search_index(index.url, PREFIXES)
+    assert (result, result.dropped) == (["my-app-cafe"], 1)
 
 
 def test_html_with_utf16_charset(index: Index) -> None:
@@ -623,3 +628,38 @@ def test_search_command_reports_deep_json(run_host: RunHost, index: Index) -> No
     assert one_line_error(result) == (
         f"{PROG}: error: cannot search {index.url}: malformed JSON: nested too deeply"
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{PROG}-forged" + " " * 30 + "installed 9.9",  # would pass for an installed plugin
+        f"{PROG}-x\ninstalled",
+        f"{PROG}-\x1b[2J\x1b[31mred",  # terminal escape codes
+        f"{PROG}-\ud800",  # a lone surrogate cannot even be printed
+        f"{PROG}-x-",
+        f"{PROG}-\u212a",  # KELVIN SIGN, which re.IGNORECASE would match as "k"
+    ],
+    ids=["forged-line", "newline", "escape-codes", "surrogate", "trailing-dash", "kelvin"],
+)
+@pytest.mark.parametrize("kind", ["json", "html"])
+def test_search_command_drops_invalid_names(
+    site: Site, run_host: RunHost, index: Index, name: str, kind: str
+) -> None:
+    if kind == "json":
+        index.serve(pep691([f"{PROG}-ok", name]), JSON_TYPE)
+    else:
+        text = name.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8", "surrogatepass")
+        index.serve(f"<a>{PROG}-ok</a><a>".encode() + text + b"</a>", "text/html")
+    warning = (
+        f"{PROG}: warning: left out 1 name from the index that is invalid or longer than "
+        "200 characters"
+    )
+    result = run_host("search", "--index-url", index.url)
+    assert (result.returncode, result.stderr.splitlines()) == (0, [warning])
+    assert result.stdout.splitlines() == [normalize(f"{PROG}-ok")]
+    result = run_host("search", "--index-url", index.url, "--json")
+    assert (result.returncode, result.stderr.splitlines()) == (0, [warning])
+    assert json.loads(result.stdout) == [
+        {"project": normalize(f"{PROG}-ok"), "installed": False, "version": None}
+    ]

@@ -55,6 +55,7 @@ _NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode
 _MAX_VALUE = 1024 * 1024  # largest single JSON value (a project entry, meta) to buffer
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+_VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")  # PEP 508, ASCII only
 
 
 class SearchError(Exception):
@@ -79,8 +80,10 @@ def search_index(
 ) -> Matches:
     """Return the sorted normalized project names starting with any prefix.
 
-    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. Names longer
-    than ``MAX_NAME_LENGTH`` are left out and counted in ``dropped``. The search
+    ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. Names that are
+    not valid project names, or longer than ``MAX_NAME_LENGTH``, are left out and
+    counted in ``dropped``: what is printed cannot forge a line or hold terminal
+    escape codes. The search
     gives up after ``timeout`` seconds in all. Any failure to fetch or understand
     the index raises :class:`SearchError`.
     """
@@ -93,7 +96,7 @@ def search_index(
         try:
             with opener.open(request, timeout=timeout) as response:
                 for name in _names(response, deadline):
-                    if name is None or len(name) > MAX_NAME_LENGTH:
+                    if name is None or len(name) > MAX_NAME_LENGTH or not _valid(name):
                         dropped += 1
                     elif (normalized := normalize(name)).startswith(wanted):
                         names.add(normalized)
@@ -101,6 +104,11 @@ def search_index(
         except (OSError, http.client.HTTPException, _BadResponse) as exc:
             raise _explain(exc, shown, deadline) from exc
     return Matches(sorted(names), dropped)
+
+
+def _valid(name: str) -> bool:
+    """Tell whether ``name`` is a valid project name (PEP 508)."""
+    return _VALID_NAME.fullmatch(name) is not None
 
 
 def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
