@@ -663,3 +663,26 @@ def test_search_command_drops_invalid_names(
     assert json.loads(result.stdout) == [
         {"project": normalize(f"{PROG}-ok"), "installed": False, "version": None}
     ]
+
+
+@pytest.mark.parametrize("breakage", ["not-utf-8", "symlink-loop", "no-version"])
+def test_search_command_skips_broken_metadata(
+    site: Site, run_host: RunHost, index: Index, breakage: str
+) -> None:
+    site.install(f"{PROG}-installed", "0.3")
+    broken = site.path / f"{PACKAGE}_broken-1.0.dist-info"
+    if breakage == "symlink-loop":
+        broken.symlink_to(broken.name)
+    else:
+        broken.mkdir()
+        metadata = f"Metadata-Version: 2.1\nName: {PROG}-broken\n".encode()
+        if breakage == "not-utf-8":
+            metadata += b"Version: 1.0\nSummary: caf\xe9\n"
+        (broken / "METADATA").write_bytes(metadata + b"\n")
+    index.serve(pep691([f"{PROG}-installed", f"{PROG}-broken"]), JSON_TYPE)
+    result = run_host("search", "--index-url", index.url, "--json")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == [
+        {"project": normalize(f"{PROG}-broken"), "installed": False, "version": None},
+        {"project": normalize(f"{PROG}-installed"), "installed": True, "version": "0.3"},
+    ]
