@@ -686,3 +686,21 @@ def test_search_command_skips_broken_metadata(
         {"project": normalize(f"{PROG}-broken"), "installed": False, "version": None},
         {"project": normalize(f"{PROG}-installed"), "installed": True, "version": "0.3"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("head", "shown"),
+    [
+        (b"HTTP/1.0 500 \x1b[31mBoom\x07\r\nContent-Length: 0\r\n\r\n", "HTTP error 500 "),
+        (b"\x1b[2J" + b"x" * 5000 + b"\r\n\r\n", "connection failed ("),
+    ],
+    ids=["reason-phrase", "status-line"],
+)
+def test_search_command_escapes_what_the_server_says(
+    run_host: RunHost, index: Index, head: bytes, shown: str
+) -> None:
+    index.drip(head, b"")
+    message = one_line_error(run_host("search", "--index-url", index.url))
+    assert message.isprintable()
+    assert len(message) <= len(f"{PROG}: error: ") + 500
+    assert f"{shown}\\x1b[" in message

@@ -50,6 +50,7 @@ _ACCEPT = f"{_JSON_TYPE}, {_HTML_TYPES[0]};q=0.2, {_HTML_TYPES[1]};q=0.01"
 _USER_AGENT = "plugin-host-search/1.0 (python-urllib)"
 _SCHEMES = ("http", "https")
 _CHUNK_SIZE = 64 * 1024
+_MAX_MESSAGE = 500  # characters of an error message
 # Codecs Python counts as text encodings that no web page is written in.
 _NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"}
 _MAX_VALUE = 1024 * 1024  # largest single JSON value (a project entry, meta) to buffer
@@ -128,8 +129,15 @@ def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
 
 
 def _error(url: str, reason: str) -> SearchError:
-    """Build a single-line :class:`SearchError` naming ``url``."""
-    return SearchError(" ".join(f"cannot search {url}: {reason}".split()))
+    """Build a single-line :class:`SearchError` naming ``url``.
+
+    The reason may quote the server (an HTTP reason phrase, a bad status line):
+    characters a terminal would act on are escaped, and the message is cut short.
+    """
+    text = " ".join(f"cannot search {url}: {reason}".split())
+    if not text.isprintable():
+        text = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+    return SearchError(text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "...")
 
 
 def _build_request(index_url: str) -> tuple[urllib.request.Request, str]:
