@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support import PACKAGE, PROG, RunHost, Site
+from support import ENV_PREFIX, PACKAGE, PROG, RunHost, Site, one_line_error
 
 from {{ cookiecutter.host_package }} import search
 from {{ cookiecutter.host_package }}.search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+HTML_HEAD = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"  # a raw response's start
 PREFIXES = ("my-app-",)  # search_index() matches any prefixes: this one is just an example
 
 Response = tuple[int, dict[str, str], bytes]
@@ -33,12 +35,17 @@ class Index:
         self.release = threading.Event()
         self.hang_after_body = False
         self.respond: Callable[[dict[str, str]], Response] = lambda _: (404, {}, b"")
+        self.raw: tuple[bytes, bytes] | None = None
         self.url = ""
 
     def serve(self, body: bytes | str, content_type: str, status: int = 200) -> None:
         """Answer every request with this body."""
         data = body.encode() if isinstance(body, str) else body
         self.respond = lambda _: (status, {"Content-Type": content_type}, data)
+
+    def drip(self, head: bytes, tail: bytes) -> None:
+        """Answer with the raw bytes ``head`` at once, then ``tail`` a byte every 0.1 s."""
+        self.raw = (head, tail)
 
 
 def pep691(names: list[str], version: str = "1.1", **extra: object) -> str:
@@ -63,6 +70,19 @@ def index() -> Iterator[Index]:
         def do_GET(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             state.requests.append({"path": self.path, **headers})
+            if state.raw is not None:
+                self.close_connection = True
+                head, tail = state.raw
+                try:
+                    self.wfile.write(head)
+                    for i in range(len(tail)):
+                        self.wfile.write(tail[i : i + 1])
+                        self.wfile.flush()
+                        if state.release.wait(0.1):
+                            break
+                except OSError:
+                    pass  # the client gave up, as it should
+                return
             status, extra, body = state.respond(headers)
             try:
                 self.send_response(status)
@@ -111,9 +131,11 @@ def test_normalize() -> None:
 def test_json_matches_normalized_sorted_deduplicated(index: Index) -> None:
     """JSON names are normalized, filtered by prefix, sorted and de-duplicated."""
     names = ["zeta", "My_App.Foo", "my-app-bar", "MY.APP-bar", "other-my-app-x"]
-    names += ["my-app", "my-appx", "my_app_", "your-app-foo", "my-app-foo"]
+    names += ["my-app", "my-appx", "my_app_", "your-app-foo", "my-app-foo", "my-app-z."]
     index.serve(pep691(names), f"{JSON_TYPE}; charset=utf-8")
-    assert search_index(index.url, PREFIXES) == ["my-app-", "my-app-bar", "my-app-foo"]
+    result = search_index(index.url, PREFIXES)
+    assert result == ["my-app-bar", "my-app-foo"]
+    assert result.dropped == 2  # "my_app_" and "my-app-z." are no valid names
 
 
 def test_several_prefixes_and_no_match(index: Index) -> None:
@@ -158,17 +180,18 @@ def test_json_tricky_layout_at_every_chunk_size(
     body = (
         '\n{ "extra" : { "projects" : [ { "name" : "my-app-decoy" } ] },\n'
         '  "projects" : [\n'
-        '    { "name" : "my\\u005fapp-esc\\"q" , "n" : -1.5e3 } ,\n'
+        '    { "name" : "my\\u005fapp-esc\\u0051" , "q" : "\\"", "n" : -1.5e3 } ,\n'
         '    {"name":"my-app-ünïcode","tags":["]","}",",","\\\\"]},\n'
         '    { "_last-serial" : 12345 , "name" : "My.App--Last" }\n'
         '  ] , "count" : 1234567 ,\n'
         '  "meta" : { "api-version" : "1.0" , "_last-serial" : 9 } }\n  '
     )
     index.serve(body, JSON_TYPE)
-    expected = ['my-app-esc"q', "my-app-last", "my-app-ünïcode"]
+    expected = ["my-app-escq", "my-app-last"]  # and "my-app-ünïcode" is no valid name
     for size in (1, 2, 3, 5, 7, 64):
         monkeypatch.setattr(search, "_CHUNK_SIZE", size)
-        assert search_index(index.url, PREFIXES) == expected, size
+        result = search_index(index.url, PREFIXES)
+        assert (result, result.dropped) == (expected, 1), size
 
 
 def test_json_large_listing_streams(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,17 +256,62 @@ def test_html_index_with_odd_markup(index: Index) -> None:
 def test_html_streams_across_chunks(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
     """HTML split at any point, even inside entities and UTF-8, still parses."""
     links = "".join(f'<a href="/simple/p{i}/">pkg-{i}</a>\n' for i in range(500))
-    html = f'<html><body>{links}<a href="/s/">my&#95;app-ünï</a>\n<a>my-app-z</a>'
+    html = f'<html><body>{links}<p>ünï</p><a href="/s/">my&#95;app-&#x75;ni</a>\n<a>my-app-z</a>'
     index.serve(html.encode("utf-8"), "application/vnd.pypi.simple.v1+html")
     for size in (1, 3, 64 * 1024):
         monkeypatch.setattr(search, "_CHUNK_SIZE", size)
-        assert search_index(index.url, PREFIXES) == ["my-app-z", "my-app-ünï"]
+        assert search_index(index.url, PREFIXES) == ["my-app-uni", "my-app-z"]
+
+
+@pytest.mark.parametrize("start", ['<a href="', "<a b=", "<!--", "<!DOCTYPE ", "<", "<a>"])
+def test_unterminated_html_takes_linear_time(
+    index: Index, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    """A tag, comment or link that never ends is not scanned again with every chunk."""
+    monkeypatch.setattr(search, "_CHUNK_SIZE", 2048)  # 2000 chunks: quadratic takes seconds
+    index.serve(f"<a>my-app-first</a>{start}" + "x" * 4_000_000, "text/html")
+    begin = time.monotonic()
+    assert search_index(index.url, PREFIXES) == ["my-app-first"]
+    assert time.monotonic() - begin < 1
+
+
+@pytest.mark.parametrize("kind", ["json", "html"])
+def test_overlong_names_are_dropped(index: Index, kind: str) -> None:
+    """Names over 200 characters are left out and counted; a huge link is not kept whole."""
+    longest, too_long = "my-app-" + "x" * 193, "my-app-" + "y" * 194
+    if kind == "json":
+        index.serve(pep691([longest, too_long, "my-app-" + "z" * 1_000_000]), JSON_TYPE)
+    else:
+        html = f"<a>{longest}</a><a>{too_long}</a><a>my-app-{'z' * 1_000_000}</a>"
+        index.serve(html, "text/html")
+    result = search_index(index.url, PREFIXES)
+    assert result == [longest]
+    assert result.dropped == 2
+
+
+def test_response_size_is_capped(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body without Content-Length is cut off once it passes MAX_RESPONSE_BYTES."""
+    monkeypatch.setattr(search, "MAX_RESPONSE_BYTES", 1000)
+    index.drip(HTML_HEAD + b"<a>my-app-x</a>" * 100, b"")
+    assert "response is larger than 1000 bytes" in search_error(index.url)
 
 
 def test_html_with_latin1_charset(index: Index) -> None:
-    """The charset of an HTML response is honoured."""
-    index.serve("<a>my-app-caf\u00e9</a>".encode("latin-1"), "text/html; charset=latin-1")
-    assert search_index(index.url, PREFIXES) == ["my-app-caf\u00e9"]
+    """A Latin-1 page is read; a name with a non-ASCII letter is no valid name."""
+    html = "<a>my-app-caf\u00e9</a><a>my-app-cafe</a>".encode("latin-1")
+    index.serve(html, "text/html; charset=latin-1")
+    result = search_index(index.url, PREFIXES)
+    assert (result, result.dropped) == (["my-app-cafe"], 1)
+
+
+def test_html_with_utf16_charset(index: Index) -> None:
+    """A real text encoding other than UTF-8 is honoured; undecodable data is an error."""
+    index.serve("<a>my-app-x</a>".encode("utf-16"), "text/html; charset=utf-16")
+    assert search_index(index.url, PREFIXES) == ["my-app-x"]
+    index.serve("<a>my-app-x</a>".encode("utf-16-le"), "text/html; charset=UTF-16")
+    assert "response is not valid utf-16 (UTF-16 stream does not start with BOM)" in (
+        search_error(index.url)
+    )
 
 
 @pytest.mark.parametrize("status", [404, 500])
@@ -284,6 +352,25 @@ def test_timeout_while_reading_body(index: Index) -> None:
     message = search_error(index.url, timeout=0.2)
     assert index.url in message
     assert "timed out after 0.2 s" in message
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        (HTML_HEAD, b"<a>my-app-x</a>" * 3),  # the body trickles in, for 4.5 s
+        (b"", HTML_HEAD + b"<a>my-app-x</a>"),  # so do the status line and headers
+        (b"HTTP/1.0 200 OK\r\n", b"X-Padding: " + b"x" * 40),
+    ],
+    ids=["body", "status-and-headers", "endless-header"],
+)
+def test_slow_drip_hits_the_overall_deadline(index: Index, head: bytes, tail: bytes) -> None:
+    """A byte every 0.1 s never trips a socket timeout, but the whole search has a deadline."""
+    index.drip(head, tail)
+    start = time.monotonic()
+    message = search_error(index.url, timeout=1)
+    elapsed = time.monotonic() - start
+    assert f"cannot search {index.url}: timed out after 1 s" in message
+    assert 0.9 < elapsed < 2.5
 
 
 def test_truncated_body(index: Index) -> None:
@@ -336,6 +423,18 @@ def test_malformed_json(index: Index, body: str | bytes, detail: str) -> None:
     message = search_error(index.url)
     assert index.url in message
     assert detail in message
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [("[" * 200_000, "nested too deeply"), ("1" * 5000, "a number with too many digits")],
+    ids=["deep", "long-number"],
+)
+def test_hostile_json_values(index: Index, value: str, detail: str) -> None:
+    """JSON nested 200,000 deep, or a 5000-digit number, is an error, not a traceback."""
+    body = '{"meta": {"api-version": "1.0"}, "projects": [{"name": "my-app-x", "x": ' + value
+    index.serve(body, JSON_TYPE)
+    assert f"malformed JSON: {detail}" in search_error(index.url)
 
 
 def test_oversized_json_value_is_rejected(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -449,3 +548,159 @@ def test_search_command_connection_refused(run_host: RunHost) -> None:
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"{PROG}: error: cannot search {url}: cannot connect")
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_search_command_deadline(run_host: RunHost, index: Index, how: str) -> None:
+    """``--timeout`` or the environment sets the deadline of the whole search."""
+    index.drip(HTML_HEAD, b"<a>my-app-x</a>" * 3)
+    args, env = ["search", "--index-url", index.url], {f"{ENV_PREFIX}SEARCH_TIMEOUT": "1"}
+    if how == "option":
+        args, env = [*args, "--timeout", "1"], {f"{ENV_PREFIX}SEARCH_TIMEOUT": "1000"}
+    start = time.monotonic()
+    result = run_host(*args, env=env)
+    elapsed = time.monotonic() - start
+    message = one_line_error(result)
+    assert message == f"{PROG}: error: cannot search {index.url}: timed out after 1 s"
+    assert result.returncode == 1
+    assert elapsed < 3
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "nan", "inf"])
+def test_search_command_bad_timeout(run_host: RunHost, value: str) -> None:
+    """A bad timeout, in the environment or as an option, is refused before any search."""
+    url = closed_port_url()
+    result = run_host("search", "--index-url", url, env={f"{ENV_PREFIX}SEARCH_TIMEOUT": value})
+    assert result.returncode == 2
+    assert one_line_error(result) == (
+        f"{PROG}: error: {ENV_PREFIX}SEARCH_TIMEOUT: "
+        f"expected a positive number of seconds, not {value!r}"
+    )
+    result = run_host("search", "--index-url", url, "--timeout", value)
+    assert result.returncode == 2
+    assert f"argument --timeout: expected a positive number of seconds, not {value!r}" in (
+        result.stderr
+    )
+
+
+def test_search_command_drops_a_huge_link(site: Site, run_host: RunHost, index: Index) -> None:
+    index.serve(f"<a>{PROG}-ok</a><a>{PROG}-{'x' * 1_000_000}</a>", "text/html")
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 0
+    assert result.stdout.split() == [normalize(f"{PROG}-ok")]
+    assert result.stderr.splitlines() == [
+        f"{PROG}: warning: left out 1 name from the index that is invalid or longer than "
+        "200 characters"
+    ]
+
+
+def test_search_command_refuses_a_huge_response(run_host: RunHost, index: Index) -> None:
+    size = 64 * 1024 * 1024 + 1
+    index.respond = lambda _: (200, {"Content-Type": JSON_TYPE, "Content-Length": str(size)}, b"{")
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"{PROG}: error: cannot search {index.url}: "
+        f"response is larger than 64 MiB (Content-Length: {size})"
+    )
+
+
+@pytest.mark.parametrize(
+    "charset", ["rot13", "hex", "zlib_codec", "base64", "idna", "unicode_escape"]
+)
+def test_search_command_refuses_a_codec_that_is_no_charset(
+    run_host: RunHost, index: Index, charset: str
+) -> None:
+    index.serve(b"<a>my-app-x</a>", f"text/html; charset={charset}")
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"{PROG}: error: cannot search {index.url}: "
+        f"charset {charset!r} in Content-Type is not a text encoding"
+    )
+
+
+def test_search_command_reports_deep_json(run_host: RunHost, index: Index) -> None:
+    body = '{"meta": {"api-version": "1.0"}, "projects": [{"name": "my-app-x", "x": '
+    index.serve(body + "[" * 200_000 + "]" * 200_000 + "}]}", JSON_TYPE)
+    result = run_host("search", "--index-url", index.url)
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        f"{PROG}: error: cannot search {index.url}: malformed JSON: nested too deeply"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{PROG}-forged" + " " * 30 + "installed 9.9",  # would pass for an installed plugin
+        f"{PROG}-x\ninstalled",
+        f"{PROG}-\x1b[2J\x1b[31mred",  # terminal escape codes
+        f"{PROG}-\ud800",  # a lone surrogate cannot even be printed
+        f"{PROG}-x-",
+        f"{PROG}-\u212a",  # KELVIN SIGN, which re.IGNORECASE would match as "k"
+    ],
+    ids=["forged-line", "newline", "escape-codes", "surrogate", "trailing-dash", "kelvin"],
+)
+@pytest.mark.parametrize("kind", ["json", "html"])
+def test_search_command_drops_invalid_names(
+    site: Site, run_host: RunHost, index: Index, name: str, kind: str
+) -> None:
+    if kind == "json":
+        index.serve(pep691([f"{PROG}-ok", name]), JSON_TYPE)
+    else:
+        text = name.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8", "surrogatepass")
+        index.serve(f"<a>{PROG}-ok</a><a>".encode() + text + b"</a>", "text/html")
+    warning = (
+        f"{PROG}: warning: left out 1 name from the index that is invalid or longer than "
+        "200 characters"
+    )
+    result = run_host("search", "--index-url", index.url)
+    assert (result.returncode, result.stderr.splitlines()) == (0, [warning])
+    assert result.stdout.splitlines() == [normalize(f"{PROG}-ok")]
+    result = run_host("search", "--index-url", index.url, "--json")
+    assert (result.returncode, result.stderr.splitlines()) == (0, [warning])
+    assert json.loads(result.stdout) == [
+        {"project": normalize(f"{PROG}-ok"), "installed": False, "version": None}
+    ]
+
+
+@pytest.mark.parametrize("breakage", ["not-utf-8", "symlink-loop", "no-version"])
+def test_search_command_skips_broken_metadata(
+    site: Site, run_host: RunHost, index: Index, breakage: str
+) -> None:
+    site.install(f"{PROG}-installed", "0.3")
+    broken = site.path / f"{PACKAGE}_broken-1.0.dist-info"
+    if breakage == "symlink-loop":
+        broken.symlink_to(broken.name)
+    else:
+        broken.mkdir()
+        metadata = f"Metadata-Version: 2.1\nName: {PROG}-broken\n".encode()
+        if breakage == "not-utf-8":
+            metadata += b"Version: 1.0\nSummary: caf\xe9\n"
+        (broken / "METADATA").write_bytes(metadata + b"\n")
+    index.serve(pep691([f"{PROG}-installed", f"{PROG}-broken"]), JSON_TYPE)
+    result = run_host("search", "--index-url", index.url, "--json")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == [
+        {"project": normalize(f"{PROG}-broken"), "installed": False, "version": None},
+        {"project": normalize(f"{PROG}-installed"), "installed": True, "version": "0.3"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "shown"),
+    [
+        (b"HTTP/1.0 500 \x1b[31mBoom\x07\r\nContent-Length: 0\r\n\r\n", "HTTP error 500 "),
+        (b"\x1b[2J" + b"x" * 5000 + b"\r\n\r\n", "connection failed ("),
+    ],
+    ids=["reason-phrase", "status-line"],
+)
+def test_search_command_escapes_what_the_server_says(
+    run_host: RunHost, index: Index, head: bytes, shown: str
+) -> None:
+    index.drip(head, b"")
+    message = one_line_error(run_host("search", "--index-url", index.url))
+    assert message.isprintable()
+    assert len(message) <= len(f"{PROG}: error: ") + 500
+    assert f"{shown}\\x1b[" in message

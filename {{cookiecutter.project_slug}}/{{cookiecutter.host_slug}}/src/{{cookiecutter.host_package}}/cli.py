@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 PROG = "{{ cookiecutter.host_slug }}"
 DEBUG_ENV = "{{ cookiecutter.__env_prefix }}_DEBUG"
+SEARCH_TIMEOUT_ENV = "{{ cookiecutter.__env_prefix }}_SEARCH_TIMEOUT"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     from .loading import DISABLE_ENV, LOAD_ENV, NO_CACHE_ENV
 
+    def seconds(text: str) -> float:
+        try:
+            return _seconds(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="{{ cookiecutter.host_name }}: run the plugins installed next to it.",
@@ -53,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
             f"environment: {DISABLE_ENV}=a,b never loads those plugins; "
             f"{LOAD_ENV}=a,b loads only those (empty: none); "
             f"{NO_CACHE_ENV}=1 turns the discovery cache off; "
+            f"{SEARCH_TIMEOUT_ENV}=SECONDS bounds search (default: 30); "
             f"{DEBUG_ENV}=1 shows tracebacks."
         ),
     )
@@ -70,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="find plugins on a package index")
     search.add_argument("--index-url", metavar="URL", help="a simple API index (default: PyPI)")
     search.add_argument("--json", action="store_true", help="print a JSON array")
+    search.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=seconds,
+        help=f"give up after this long in all (default: ${SEARCH_TIMEOUT_ENV}, else 30)",
+    )
     return parser
 
 
@@ -90,7 +104,7 @@ def _dispatch(options: argparse.Namespace, debug: bool) -> int:
                 _print_plugins(interrupted.reports, as_json=options.json)
             print(f"{PROG}: {interrupted}", file=sys.stderr)
             return 130
-    return _search(options.index_url, as_json=options.json)
+    return _search(options.index_url, as_json=options.json, timeout=options.timeout)
 
 
 def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
@@ -116,18 +130,50 @@ def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
     return 0
 
 
-def _search(index_url: str | None, *, as_json: bool) -> int:
+def _seconds(text: str) -> float:
+    """Parse a positive number of seconds; raise ValueError naming the bad value."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):  # also refuses nan
+        raise ValueError(f"expected a positive number of seconds, not {text!r}")
+    return value
+
+
+def _search(index_url: str | None, *, as_json: bool, timeout: float | None) -> int:
     """Search a package index for plugins and mark the installed ones."""
     from .loading import installed_distributions
-    from .search import DEFAULT_INDEX_URL, SearchError, normalize, search_index
+    from .search import (
+        DEFAULT_INDEX_URL,
+        DEFAULT_TIMEOUT,
+        MAX_NAME_LENGTH,
+        SearchError,
+        normalize,
+        search_index,
+    )
 
+    if timeout is None:
+        try:
+            timeout = _seconds(os.environ.get(SEARCH_TIMEOUT_ENV) or str(DEFAULT_TIMEOUT))
+        except ValueError as exc:
+            print(f"{PROG}: error: {SEARCH_TIMEOUT_ENV}: {exc}", file=sys.stderr)
+            return 2
     prefixes = sorted({normalize("{{ cookiecutter.host_slug }}-"), normalize("{{ cookiecutter.host_package }}_")})
     url = index_url or DEFAULT_INDEX_URL
     try:
-        names = search_index(url, prefixes)
+        names = search_index(url, prefixes, timeout=timeout)
     except SearchError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
+    if names.dropped:
+        what = "name" if names.dropped == 1 else "names"
+        verb = "is" if names.dropped == 1 else "are"
+        print(
+            f"{PROG}: warning: left out {names.dropped} {what} from the index that {verb} "
+            f"invalid or longer than {MAX_NAME_LENGTH} characters",
+            file=sys.stderr,
+        )
     installed = installed_distributions()
     found = [
         {"project": name, "installed": name in installed, "version": installed.get(name)}

@@ -174,7 +174,9 @@ def installed_distributions() -> dict[str, str]:
     """Return the installed distributions as {normalized name: version}.
 
     Of a distribution installed twice, the copy first on sys.path counts, as it
-    does for imports and for importlib.metadata.version().
+    does for imports and for importlib.metadata.version(). A distribution whose
+    metadata cannot be read (not UTF-8, a symlink loop, ...) is skipped, as
+    ``plugins`` skips it.
     """
     from importlib.metadata import distributions
 
@@ -182,7 +184,12 @@ def installed_distributions() -> dict[str, str]:
 
     installed: dict[str, str] = {}
     for dist in distributions():
-        installed.setdefault(normalize(dist.metadata["Name"] or ""), dist.version)
+        try:
+            name, version = dist.metadata["Name"], dist.version
+        except Exception:  # unreadable metadata must not stop the search
+            continue
+        if isinstance(name, str) and isinstance(version, str):
+            installed.setdefault(normalize(name), version)
     return installed
 
 
