@@ -20,6 +20,7 @@ PLUGIN = "{plugin_project}"
 # (variable, value) -> paths to remove, relative to the project root, in order.
 PRUNE: dict[tuple[str, str], list[str]] = {
     ("discovery", "entry-point"): [
+        HOST_PACKAGE + "/listing.py",
         HOST_PACKAGE + "/discovery_naming_convention.py",
         HOST_PACKAGE + "/discovery_namespace_package.py",
         PLUGIN + "/src/{host_package}",

@@ -29,6 +29,7 @@ COMMON = {
     "my-app/src/my_app/contract.py",
     "my-app/src/my_app/environment.py",
     "my-app/src/my_app/loading.py",
+    "my-app/src/my_app/records.py",
     "my-app/src/my_app/py.typed",
     "my-app/src/my_app/search.py",
     "my-app-hello/LICENSE",
@@ -45,11 +46,13 @@ PER_STYLE = {
     },
     "naming-convention": {
         "my-app/src/my_app/discovery_naming_convention.py",
+        "my-app/src/my_app/listing.py",
         "my-app-hello/src/my_app_hello/__init__.py",
         "my-app-hello/src/my_app_hello/py.typed",
     },
     "namespace-package": {
         "my-app/src/my_app/discovery_namespace_package.py",
+        "my-app/src/my_app/listing.py",
         "my-app-hello/src/my_app/plugins/hello/__init__.py",
         "my-app-hello/src/my_app/plugins/hello/py.typed",
     },
@@ -180,7 +183,7 @@ def test_quotes_and_backslashes_give_valid_toml(cookies: object, name: str) -> N
 def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     baked: Baked, location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Render loading.py as cookiecutter would, with the template at `location`.
+    """Render cli.py as cookiecutter would, with the template at `location`.
 
     A Windows path, a space or a quote in the template's location must neither break
     the host nor its ruff formatting, and the command must stay one shell word each.
@@ -194,7 +197,7 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     monkeypatch.chdir(folder)  # as cookiecutter renders
     env = StrictEnvironment(context={"cookiecutter": context}, keep_trailing_newline=True)
     env.loader = FileSystemLoader([folder, ROOT / "templates"])
-    source = env.get_template("{{cookiecutter.host_slug}}/src/{{cookiecutter.host_package}}/loading.py").render(
+    source = env.get_template("{{cookiecutter.host_slug}}/src/{{cookiecutter.host_package}}/cli.py").render(
         cookiecutter=context
     )
     command = next(
@@ -202,7 +205,7 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
         for node in ast.parse(source).body
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "BOOTSTRAP_COMMAND"
     )
-    rendered = tmp_path / "loading.py"
+    rendered = tmp_path / "cli.py"
     rendered.write_text(source)
     sh(
         sys.executable,

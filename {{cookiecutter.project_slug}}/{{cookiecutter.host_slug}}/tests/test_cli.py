@@ -118,3 +118,62 @@ def test_plugins_imports_each_plugin_once(site: Site, sandbox: Sandbox, run_host
     reports = json.loads(run_host("plugins", "--json").stdout)
     assert {"alpha", "beta", "gamma"} <= {report["name"] for report in reports}
     assert [sandbox.imports(name) for name in ("alpha", "beta", "gamma")] == [1, 1, 1]
+
+
+# One definition of the command line: the fast path and argparse must agree.
+
+COMMAND_LINES = [
+    ["run", "alpha"],
+    ["run", "alpha", "3", "--flag"],
+    ["run", "alpha", "--", "x"],
+    ["run", "alpha", "--debug"],
+    ["--debug", "run", "alpha", "-x"],
+    ["run", "-x"],
+    ["run", "--help"],
+    ["run"],
+    ["plugins"],
+    ["plugins", "--json"],
+    ["--debug", "plugins"],
+    ["search", "--json"],
+    ["nonsense"],
+    [],
+]
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=" ".join)
+def test_the_fast_path_and_the_parser_agree(argv: list[str]) -> None:
+    from {{ cookiecutter.host_package }} import cli
+
+    fast = cli.fast_parse(argv)
+    if fast is None:  # argparse decides: the fast path must not take lines it would refuse
+        return
+    parsed = cli.parser().parse_args(argv)
+    assert vars(fast) == {key: value for key, value in vars(parsed).items() if key in vars(fast)}
+    assert set(vars(parsed)) == set(vars(fast))
+
+
+def test_the_common_command_lines_take_the_fast_path() -> None:
+    from {{ cookiecutter.host_package }} import cli
+
+    for argv in (["run", "alpha"], ["run", "alpha", "1", "--x"], ["--debug", "run", "alpha"]):
+        assert cli.fast_parse(argv) is not None, argv
+
+
+@pytest.mark.parametrize("args", [["--version"], ["run", "alpha", "1"]])
+def test_the_fast_path_never_imports_argparse(
+    site: Site, sandbox: Sandbox, args: list[str]
+) -> None:
+    site.add("alpha")
+    code = (
+        "import sys\nfrom {{ cookiecutter.host_package }}.cli import main\n"
+        f"code = main({args!r})\nassert 'argparse' not in sys.modules, 'argparse was imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=sandbox.env(),
+        cwd=sandbox.cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

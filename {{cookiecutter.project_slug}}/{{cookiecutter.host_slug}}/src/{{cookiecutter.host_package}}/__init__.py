@@ -6,6 +6,9 @@ import sys as _sys
 {%- endif %}
 
 __version__ = "{{ cookiecutter.version }}"
+
+#: The command, as messages name it.
+PROG = "{{ cookiecutter.host_slug }}"
 {%- if cookiecutter.discovery == "namespace-package" %}
 
 # Plugins live in the {{ cookiecutter.host_package }}.plugins namespace, which only searches this package's

@@ -3,7 +3,7 @@
 An entry is keyed on the interpreter, sys.path and this host's version, and holds
 the st_mtime_ns of every folder discovery read (the sys.path entries and the
 plugins' metadata or namespace folders). Installing, upgrading or removing a
-distribution changes one of those, so the next start sees it. Results whose
+distribution changes one of those, so the next start sees it. Discoverys whose
 folders changed less than two seconds ago are not stored: file systems may stamp
 two changes within one clock tick alike.
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    Result = dict[str, Any]
+    from .records import Discovery
 
 NO_CACHE_ENV = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
 SCHEMA = 1
@@ -53,8 +53,8 @@ _BINARY = getattr(os, "O_BINARY", 0)
 
 
 def cached(
-    compute: Callable[[], tuple[Result, list[str]]], sound: Callable[[Result], bool]
-) -> Result:
+    compute: Callable[[], tuple[Discovery, list[str]]], sound: Callable[[object], bool]
+) -> Discovery:
     """Return the cached result of `compute`, or compute and store it.
 
     `compute` returns the result and the folders whose changes make it stale;
@@ -96,7 +96,7 @@ def _stamp(path: str) -> int | None:
         return None
 
 
-def _read(path: str, key: tuple[Any, ...]) -> Result | None:
+def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
     """Return the result stored in `path` if it is sound, ours and still fresh."""
     try:
         if not _private(os.path.dirname(path)):
@@ -112,10 +112,10 @@ def _read(path: str, key: tuple[Any, ...]) -> Result | None:
             return None
         if any(_stamp(folder) != stamp for folder, stamp in entry["stamps"]):
             return None
-        result = entry["result"]
+        result: Discovery = entry["result"]  # its shape is checked by the caller's `sound`
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None  # missing or corrupt: compute afresh
-    return result if isinstance(result, dict) else None
+    return result
 
 
 def _private(folder: str) -> bool:
@@ -139,7 +139,7 @@ def _foreign(info: os.stat_result) -> bool:
     return info.st_uid != os.getuid() or bool(info.st_mode & 0o022)
 
 
-def _write(path: str, key: tuple[Any, ...], result: Result, folders: list[str]) -> None:
+def _write(path: str, key: tuple[Any, ...], result: Discovery, folders: list[str]) -> None:
     """Store `result` atomically, unless its folders changed too recently to trust."""
     import contextlib  # only when the cache misses
 

@@ -1,4 +1,10 @@
-"""The plugin contract: what every {{ cookiecutter.host_name }} plugin provides.
+"""The plugin contract: all that the host knows of a plugin's shape.
+
+This is the one place that describes the contract; every README points here. To
+change the contract, change this module (and the command in ``cli.py`` that
+exposes it): loading, isolation, the switches, the cache and discovery only call
+what is defined here. The host's README, "Changing the plugin contract", lists
+the rest.
 
 A plugin is a module (or any object) with:
 
@@ -24,6 +30,8 @@ Check a plugin against :class:`Plugin` with a type checker::
 
 from __future__ import annotations
 
+from . import PROG, __version__
+
 #: The plugin API version this host implements. Raise it on any incompatible change.
 PLUGIN_API_VERSION = 1
 
@@ -47,6 +55,69 @@ if TYPE_CHECKING:
 #: What ``run(args)`` may return, for messages.
 EXIT_CODES = "an int from 0 to 255 (or None for 0)"
 
+#: What to say of a plugin whose attributes raise while the host checks, describes or calls it.
+CHECKING = "breaks the plugin contract: its API_VERSION or run cannot be read"
+DESCRIBING = "breaks the plugin contract: its SUMMARY cannot be shown"
+CALLING = "crashed"
+
+
+class Refused(Exception):
+    """The plugin cannot be used as it is; the message, one line, says why."""
+
+
+class Incompatible(Refused):
+    """The plugin targets another plugin API version."""
+
+
+def check_api(api_version: int | None) -> None:
+    """Raise Incompatible unless `api_version` is this host's (None: not declared)."""
+    if api_version is not None and api_version != PLUGIN_API_VERSION:
+        raise Incompatible(
+            f"targets plugin API {api_version}, but {PROG} {__version__} "
+            f"implements plugin API {PLUGIN_API_VERSION}"
+        )
+
+
+def check(plugin: object) -> Plugin:
+    """Return `plugin` if it has the contract's shape; raise Refused if it has not.
+
+    Reading a plugin's attributes runs its code (a module ``__getattr__``), which
+    may raise anything: the caller contains that.
+    """
+    api_version = getattr(plugin, "API_VERSION", None)
+    if isinstance(api_version, bool) or not isinstance(api_version, int):
+        raise Refused("breaks the plugin contract: it has no int API_VERSION")
+    check_api(int(api_version))
+    if not callable(getattr(plugin, "run", None)):
+        raise Refused("breaks the plugin contract: it has no run(args) function")
+    return plugin  # type: ignore[return-value]  # checked just above
+
+
+def describe(plugin: Plugin) -> str:
+    """Return what ``plugins`` shows of a plugin: its SUMMARY, on one line."""
+    return " ".join(str(getattr(plugin, "SUMMARY", "")).split())
+
+
+def call(plugin: Plugin, args: list[str]) -> int:
+    """Call the plugin's ``run(args)`` and return the exit code it stands for.
+
+    ``sys.exit(code)`` in run() counts as returning code; ``sys.exit("message")``
+    is a failure with that message, as in any Python program. A value that is no
+    exit code raises Refused. Whatever else run() raises is the caller's to contain.
+    """
+    how = "returned"
+    try:
+        returned: object = plugin.run(list(args))
+    except SystemExit as exc:  # sys.exit() in run(), as argparse does for --help
+        how, returned = "exited with", exc.code
+        if type(returned) is str:
+            raise Refused(f"exited: {' '.join(returned.split())}") from None
+    code = exit_code(returned)
+    if code is None:
+        shown = f"run() {how} {_brief(returned)}"
+        raise Refused(f"breaks the plugin contract: {shown}; exit codes: {EXIT_CODES}")
+    return code
+
 
 def exit_code(returned: object) -> int | None:
     """Return the exit code that run()'s return value stands for, or None if it breaks the contract.
@@ -56,7 +127,6 @@ def exit_code(returned: object) -> int | None:
     would be silently truncated by the operating system (256 exits 0), a string is
     not a code even if it looks like one, and a ``bool`` is refused although it is
     an ``int`` in Python, because ``return True`` reads as success but would exit 1.
-    The host reports such a value as a plugin error and exits 1.
     """
     if returned is None:
         return 0
@@ -64,3 +134,12 @@ def exit_code(returned: object) -> int | None:
         return None
     code = int(returned)  # a plain int, whatever comparisons a subclass defines
     return code if 0 <= code <= 255 else None
+
+
+def _brief(value: object) -> str:
+    """Return the repr of a value a plugin returned, on one line and at most 60 characters."""
+    try:
+        text = " ".join(repr(value).split())
+    except Exception:  # a plugin's __repr__ may raise
+        return "a value that cannot be shown"
+    return text if len(text) <= 60 else f"{text[:57]}..."

@@ -26,14 +26,13 @@ from .environment import metadata_folders, normalize
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .cache import Result
-    from .loading import Found
+    from .records import Discovery, Found
 
 GROUP = "{{ cookiecutter.host_package }}.plugins"
 API_GROUP = "{{ cookiecutter.host_package }}.plugin_api"
 
 
-def find() -> tuple[Result, list[str]]:
+def find() -> tuple[Discovery, list[str]]:
     """Find the plugins declared in installed metadata, in sys.path order.
 
     Returns the plugins and warnings, and the folders whose changes make them stale.

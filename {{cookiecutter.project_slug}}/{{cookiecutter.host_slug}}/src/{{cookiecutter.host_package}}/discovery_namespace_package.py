@@ -23,12 +23,11 @@ from importlib import import_module
 from importlib.machinery import ModuleSpec
 
 from . import __path__ as package_path
-from .environment import Owners, modules, plugins_from_modules
+from .listing import Owners, modules, plugins_from_modules
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .cache import Result
-    from .loading import Found
+    from .records import Discovery, Found
 
 NAMESPACE = "{{ cookiecutter.host_package }}.plugins"
 _PACKAGE = "{{ cookiecutter.host_package }}"
@@ -55,7 +54,7 @@ def _package_folders() -> list[str]:
     return list(dict.fromkeys(f for f in folders if os.path.isdir(f)))
 
 
-def find() -> tuple[Result, list[str]]:
+def find() -> tuple[Discovery, list[str]]:
     """Find the modules in every portion of the namespace.
 
     Returns the plugins and warnings, and the folders whose changes make them stale.

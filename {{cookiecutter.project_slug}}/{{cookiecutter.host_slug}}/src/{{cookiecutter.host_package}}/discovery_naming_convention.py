@@ -15,17 +15,16 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 
-from .environment import Owners, modules, plugins_from_modules
+from .listing import Owners, modules, plugins_from_modules
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .cache import Result
-    from .loading import Found
+    from .records import Discovery, Found
 
 PREFIX = "{{ cookiecutter.host_package }}_"
 
 
-def find() -> tuple[Result, list[str]]:
+def find() -> tuple[Discovery, list[str]]:
     """Find the ``{{ cookiecutter.host_package }}_*`` modules on sys.path, first entry first.
 
     Returns the plugins and warnings, and the folders whose changes make them stale.

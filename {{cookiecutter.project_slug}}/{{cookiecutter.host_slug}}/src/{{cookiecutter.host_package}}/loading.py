@@ -1,4 +1,7 @@
-"""Loading plugins: the control switches, API checks and error isolation.
+"""Loading plugins: the control switches, import with isolation, and reports.
+
+What a plugin must provide, and how it is called, is the contract's business
+(``contract.py``): this module only asks it.
 
 Every plugin is imported at most once, and only when a command needs it. A plugin
 that fails to import, breaks the contract or targets another API version is
@@ -15,51 +18,26 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, cache
+from . import PROG, cache, contract
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
-from .contract import EXIT_CODES, PLUGIN_API_VERSION, exit_code
+from .records import sound
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import TypedDict, TypeVar
+    from typing import TypeVar
 
-    from .cache import Result
     from .contract import Plugin
+    from .records import Found, Report
 
     T = TypeVar("T")
 
-    class Found(TypedDict):
-        """A plugin as discovery finds it, before any of its code runs."""
-
-        name: str
-        target: str  # what to import: "module" or "module:attribute"
-        distribution: str | None
-        version: str | None
-        location: str  # the file or metadata folder it was found in
-        api_version: int | None  # as declared in metadata, where the style allows
-
-    class Report(TypedDict):
-        """One plugin as ``plugins --json`` shows it."""
-
-        name: str
-        status: str  # "ok", "failed", "disabled" or "incompatible"
-        distribution: str | None
-        version: str | None
-        error: str | None
-        summary: str
-        location: str
-
-
-PROG = "{{ cookiecutter.host_slug }}"
 DISABLE_ENV = "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"
 LOAD_ENV = "{{ cookiecutter.__env_prefix }}_LOAD_PLUGINS"
-NO_CACHE_ENV = cache.NO_CACHE_ENV
-BOOTSTRAP_COMMAND = "{% filter replace("\\", "\\\\") | replace('"', '\\"') %}{% include "bootstrap.j2" %}{% endfilter %}"  # noqa: E501
 
 
 class PluginError(Exception):
-    """A plugin could not be loaded or run; the message is one line."""
+    """A plugin could not be loaded or used; the message is one line."""
 
 
 class IncompatibleError(PluginError):
@@ -80,7 +58,7 @@ def discover() -> dict[str, Found]:
 
     The first plugin of a name, in sys.path order, wins.
     """
-    result = cache.cached(discovery.find, _sound)
+    result = cache.cached(discovery.find, sound)
     plugins: dict[str, Found] = {}
     for warning in result["warnings"]:
         _warn(warning)
@@ -110,28 +88,17 @@ def load(found: Found) -> Plugin:
     Raises PluginError, or IncompatibleError for another API version; metadata
     that declares one is checked before any of the plugin's code runs.
     """
-    _check_api(found, found["api_version"])
+    _contained(found, "", contract.check_api, found["api_version"])
     plugin = _contained(found, "failed to import", discovery.load, found)
-    api_version = _contained(found, f"{_BREAKS}: its API_VERSION cannot be read", _api, plugin)
-    if api_version is None:
-        raise PluginError(f"{_who(found)} {_BREAKS}: it has no int API_VERSION")
-    _check_api(found, api_version)
-    if not _contained(found, f"{_BREAKS}: its run cannot be read", _runnable, plugin):
-        raise PluginError(f"{_who(found)} {_BREAKS}: it has no run(args) function")
-    return plugin  # type: ignore[return-value]  # checked just above
+    return _contained(found, contract.CHECKING, contract.check, plugin)
 
 
-def describe(found: Found, plugin: Plugin) -> str:
-    """Return a loaded plugin's SUMMARY on one line; raise PluginError if it cannot be shown."""
-    return _contained(found, f"{_BREAKS}: its SUMMARY cannot be shown", _summary, plugin)
+def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int:
+    """Load plugin `name`, hand it to `call` and return the exit code `call` returns.
 
-
-def run(name: str, args: list[str], *, debug: bool = False) -> int:
-    """Run plugin `name` with `args` and return its exit code.
-
-    The code is what run() returns or passes to sys.exit(), if it keeps the
-    contract (see contract.exit_code); any other value, a crash, or a plugin that
-    cannot be loaded is reported in one line and exits 1.
+    `call` is how a command uses a plugin (see contract.call). A plugin that is
+    unknown, switched off, cannot be loaded, or fails while called is reported in
+    one line, and the code is 2 (unknown) or 1.
     """
     plugins = discover()
     found = plugins.get(name)
@@ -144,7 +111,7 @@ def run(name: str, args: list[str], *, debug: bool = False) -> int:
         _error(f"plugin {name!r} is {reason}")
         return 1
     try:
-        return _exit_code(found, load(found), args)
+        return _contained(found, contract.CALLING, call, load(found))
     except PluginError as exc:
         return _fail(exc, debug)
 
@@ -170,70 +137,22 @@ def report() -> list[Report]:
     return reports
 
 
-def installed_distributions() -> dict[str, str]:
-    """Return the installed distributions as {normalized name: version}.
-
-    Of a distribution installed twice, the copy first on sys.path counts, as it
-    does for imports and for importlib.metadata.version(). A distribution whose
-    metadata cannot be read (not UTF-8, a symlink loop, ...) is skipped, as
-    ``plugins`` skips it.
-    """
-    from importlib.metadata import distributions
-
-    from .environment import normalize
-
-    installed: dict[str, str] = {}
-    for dist in distributions():
-        try:
-            name, version = dist.metadata["Name"], dist.version
-        except Exception:  # unreadable metadata must not stop the search
-            continue
-        if isinstance(name, str) and isinstance(version, str):
-            installed.setdefault(normalize(name), version)
-    return installed
-
-
-def bootstrap_command() -> str:
-    """Return the command that bootstraps a new plugin package for this host."""
-    return BOOTSTRAP_COMMAND
-
-
-_BREAKS = "breaks the plugin contract"
-
-
 def _contained(found: Found, failure: str, function: Callable[..., T], *args: object) -> T:
-    """Call `function`, which runs plugin code, turning whatever it raises into a PluginError.
+    """Call `function`, which may run plugin code, turning whatever it raises into a PluginError.
 
-    The message is "<plugin> <failure>: <exception>". Only Ctrl-C gets through.
+    The contract's own refusals keep their message; anything else the plugin
+    raised reads "<plugin> <failure>: <exception>". Only Ctrl-C gets through.
     """
     try:
         return function(*args)
     except KeyboardInterrupt:
         raise
+    except contract.Incompatible as exc:
+        raise IncompatibleError(f"{_who(found)} {exc}") from None
+    except contract.Refused as exc:
+        raise PluginError(f"{_who(found)} {exc}") from None
     except BaseException as exc:  # a plugin's code may raise anything, SystemExit included
         raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
-
-
-def _api(plugin: object) -> int | None:
-    """Return a plugin's API_VERSION as a plain int, or None if it has no int one."""
-    api_version = getattr(plugin, "API_VERSION", None)  # a module __getattr__ may raise
-    return int(api_version) if isinstance(api_version, int) else None
-
-
-def _runnable(plugin: object) -> bool:
-    """Tell whether a plugin has a callable run."""
-    return callable(getattr(plugin, "run", None))
-
-
-def _summary(plugin: object) -> str:
-    """Return a plugin's SUMMARY on one line; its __str__ may raise."""
-    return " ".join(str(getattr(plugin, "SUMMARY", "")).split())
-
-
-def _brief(value: object) -> str:
-    """Return the repr of a value a plugin returned, on one line and at most 60 characters."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _shown(produce: Callable[[], object]) -> str | None:
@@ -244,32 +163,6 @@ def _shown(produce: Callable[[], object]) -> str | None:
         raise
     except BaseException:  # a plugin's __str__ (even its class's __name__) may raise anything
         return None
-
-
-#: The keys of Found and the types of their values, to check cached results cheaply.
-_FOUND_TYPES = (
-    ("name", (str,)),
-    ("target", (str,)),
-    ("distribution", (str, type(None))),
-    ("version", (str, type(None))),
-    ("location", (str,)),
-    ("api_version", (int, type(None))),
-)
-
-
-def _sound(result: Result) -> bool:
-    """Tell whether a cached discovery result has the shape that discover() relies on."""
-    plugins, warnings = result.get("plugins"), result.get("warnings")
-    return (
-        type(plugins) is list
-        and type(warnings) is list
-        and all(type(warning) is str for warning in warnings)
-        and all(
-            type(found) is dict
-            and all(key in found and type(found[key]) in types for key, types in _FOUND_TYPES)
-            for found in plugins
-        )
-    )
 
 
 def _report(found: Found) -> Report:
@@ -283,7 +176,7 @@ def _report(found: Found) -> Report:
     else:
         try:
             with redirect_stdout(sys.stderr):
-                summary = describe(found, load(found))
+                summary = _contained(found, contract.DESCRIBING, contract.describe, load(found))
         except IncompatibleError as exc:
             status, error = "incompatible", str(exc)
         except PluginError as exc:
@@ -297,39 +190,6 @@ def _report(found: Found) -> Report:
         "summary": summary,
         "location": found["location"],
     }
-
-
-def _exit_code(found: Found, plugin: Plugin, args: list[str]) -> int:
-    """Run a loaded plugin and return its exit code; raise PluginError if it fails.
-
-    sys.exit(code) in run() counts as returning code; sys.exit("message") is a
-    failure with that message, as in any Python program.
-    """
-    how = "returned"
-    try:
-        returned: object = plugin.run(list(args))
-    except KeyboardInterrupt:
-        raise  # the user's Ctrl-C
-    except SystemExit as exc:  # sys.exit() in run(), as argparse does for --help
-        how, returned = "exited with", exc.code
-    except BaseException as exc:  # the plugin's own bug: report it, do not crash
-        raise PluginError(f"{_who(found)} crashed: {_one_line(exc)}") from exc
-    if how == "exited with" and type(returned) is str:
-        raise PluginError(f"{_who(found)} exited: {' '.join(returned.split())}")
-    code = _contained(found, f"{_BREAKS}: run() {how} a broken value", exit_code, returned)
-    if code is None:
-        shown = _shown(lambda: _brief(returned)) or "a value that cannot be shown"
-        raise PluginError(f"{_who(found)} {_BREAKS}: run() {how} {shown}; exit codes: {EXIT_CODES}")
-    return code
-
-
-def _check_api(found: Found, api_version: int | None) -> None:
-    """Raise IncompatibleError if `api_version` is set and is not this host's."""
-    if api_version is not None and api_version != PLUGIN_API_VERSION:
-        raise IncompatibleError(
-            f"{_who(found)} targets plugin API {api_version}, but {PROG} {__version__} "
-            f"implements plugin API {PLUGIN_API_VERSION}"
-        )
 
 
 def _names(value: str) -> set[str]:

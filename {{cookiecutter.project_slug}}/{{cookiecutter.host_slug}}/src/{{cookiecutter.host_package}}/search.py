@@ -601,3 +601,24 @@ def _check_meta(meta: object) -> None:
         raise _BadResponse("malformed JSON: 'meta' has no 'api-version' string")
     if version.split(".")[0] != "1":
         raise _BadResponse(f"unsupported simple API version {version!r} (only 1.x is supported)")
+
+
+def installed_distributions() -> dict[str, str]:
+    """Return the installed distributions as {normalized name: version}.
+
+    Of a distribution installed twice, the copy first on sys.path counts, as it
+    does for imports and for importlib.metadata.version(). A distribution whose
+    metadata cannot be read (not UTF-8, a symlink loop, ...) is skipped, as
+    ``plugins`` skips it.
+    """
+    from importlib.metadata import distributions
+
+    installed: dict[str, str] = {}
+    for dist in distributions():
+        try:
+            name, version = dist.metadata["Name"], dist.version
+        except Exception:  # unreadable metadata must not stop the search
+            continue
+        if isinstance(name, str) and isinstance(version, str):
+            installed.setdefault(normalize(name), version)
+    return installed
