@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Baked, Venv, plugin_module, sh
+from conftest import Baked, Venv, plugin_module
 
 
 def assert_discovered(venv: Venv, baked: Baked, **env: str) -> None:
