@@ -36,6 +36,7 @@ PRUNE: dict[tuple[str, str], list[str]] = {
         PLUGIN + "/src/{plugin_module}",
     ],
     ("scaffold", "plugin-only"): [HOST, "README.md"],
+    ("search", "no"): [HOST_PACKAGE + "/search.py", HOST + "/tests/test_search.py"],
 }
 
 # (variable, value) -> a folder whose contents move up to the project root.

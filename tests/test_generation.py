@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from conftest import ROOT, STYLES, Baked, bake, files, sh
+from conftest import ROOT, STYLES, Baked, Venv, bake, files, sh
 
 COMMON = {
     ".cookiecutter.json",
@@ -223,3 +223,23 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     words = shlex.split(command)
     assert words[:4] == ["cookiecutter", location, "--no-input", "scaffold=plugin-only"]
     assert f"discovery={baked.style}" in words
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_host_without_search_is_whole(cookies: object, style: str, tmp_path: Path, wheelhouse: Path) -> None:
+    """search=no prunes the module, its command, its tests and its docs; the rest stays green."""
+    project = bake(cookies, discovery=style, search="no")
+    host = project / "my-app"
+    assert not [f for f in files(project) if "search" in f.rsplit("/", 1)[-1]]
+    assert " search " not in (host / "README.md").read_text()
+    sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=host)
+    sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=host)
+    mypy = (sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "src")
+    sh(*mypy, cwd=host, env={**os.environ, "MYPYPATH": str(host / "src")})
+    sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist", host)
+    venv = Venv(tmp_path / "venv", tmp_path / "cache")
+    venv.pip("install", *(tmp_path / "dist").glob("*.whl"), "pytest")
+    suite = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=host)
+    assert " passed" in suite.stdout and "failed" not in suite.stdout and "skipped" not in suite.stdout
+    assert "search" not in venv.host("my-app", "--help").stdout
+    assert venv.host("my-app", "search", check=False).returncode == 2

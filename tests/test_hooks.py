@@ -29,6 +29,7 @@ DEFAULTS = {
     "host_source": "",
     "license": "MIT",
     "python_requires": "3.10",
+    "search": "yes",
     "__plugin_project": "my-app-hello",
     "__plugin_module": "my_app_hello",
     "__env_prefix": "MY_APP",
@@ -85,6 +86,7 @@ BAD = [
     ("scaffold", "everything", "choose one of host-and-plugin, plugin-only"),
     ("discovery", "magic", "choose one of entry-point, naming-convention, namespace-package"),
     ("python_requires", "3.9", "3.10 to 3.14"),
+    ("search", "maybe", "choose one of yes, no"),
     ("__env_prefix", "X = 1; import os", "derived, and must be 'MY_APP'"),
     ("__plugin_project", "../x", "derived, and must be 'my-app-hello'"),
     ("__plugin_module", "os", "derived, and must be 'my_app_hello'"),
@@ -96,7 +98,7 @@ def test_defaults_are_valid() -> None:
 
 
 def test_choices_are_the_lists_of_cookiecutter_json() -> None:
-    assert set(CHOICES) == {"scaffold", "discovery", "license"}
+    assert set(CHOICES) == {"scaffold", "discovery", "license", "search"}
     assert CHOICES["discovery"] == ["entry-point", "naming-convention", "namespace-package"]
 
 

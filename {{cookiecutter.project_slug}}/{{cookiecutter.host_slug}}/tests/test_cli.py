@@ -65,7 +65,9 @@ def test_help(run_host: RunHost) -> None:
     result = run_host("--help")
     assert result.returncode == 0
     assert result.stdout.startswith(f"usage: {PROG} ")
-    for word in ("plugins", "run", "search", "--debug", "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"):
+    from {{ cookiecutter.host_package }}.cli import COMMANDS
+
+    for word in (*COMMANDS, "--debug", "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"):
         assert word in result.stdout
 
 

@@ -1,4 +1,4 @@
-"""The command line: ``{{ cookiecutter.host_slug }} plugins``, ``run`` and ``search``.
+"""The command line: ``{{ cookiecutter.host_slug }} plugins`` and ``run``{% if cookiecutter.search == "yes" %}, and ``search``{% endif %}.
 
 :data:`COMMANDS` defines every command once. argparse builds the parser from it;
 ``--version`` and the commands with positional arguments only (``run NAME
@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 
 DEBUG_ENV = "{{ cookiecutter.__env_prefix }}_DEBUG"
+{%- if cookiecutter.search == "yes" %}
 SEARCH_TIMEOUT_ENV = "{{ cookiecutter.__env_prefix }}_SEARCH_TIMEOUT"
+{%- endif %}
 BOOTSTRAP_COMMAND = "{% filter replace("\\", "\\\\") | replace('"', '\\"') %}{% include "bootstrap.j2" %}{% endfilter %}"  # noqa: E501
 
 
@@ -95,7 +97,9 @@ def parser() -> argparse.ArgumentParser:
             f"environment: {DISABLE_ENV}=a,b never loads those plugins; "
             f"{LOAD_ENV}=a,b loads only those (empty: none); "
             f"{NO_CACHE_ENV}=1 turns the discovery cache off; "
+{%- if cookiecutter.search == "yes" %}
             f"{SEARCH_TIMEOUT_ENV}=SECONDS bounds search (default: 30); "
+{%- endif %}
             f"{DEBUG_ENV}=1 shows tracebacks."
         ),
     )
@@ -155,6 +159,9 @@ def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
     for row, detail in zip(rows, details, strict=True):
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)), detail, sep="  ")
     return 0
+
+
+{%- if cookiecutter.search == "yes" %}
 
 
 def _seconds(text: str) -> float:
@@ -228,6 +235,7 @@ def _search(options: Options) -> int:
         mark = f"installed {project['version']}" if project["installed"] else ""
         print(f"{project['project']:40} {mark}".rstrip())
     return 0
+{%- endif %}
 
 
 #: Every command: its help, its arguments as argparse takes them, and what runs it.
@@ -246,6 +254,7 @@ COMMANDS: dict[str, Command] = {
         ],
         "handler": _run,
     },
+{%- if cookiecutter.search == "yes" %}
     "search": {
         "help": "find plugins on a package index",
         "arguments": [
@@ -262,4 +271,5 @@ COMMANDS: dict[str, Command] = {
         ],
         "handler": _search,
     },
+{%- endif %}
 }
