@@ -31,27 +31,21 @@ API_GROUP = f"{PACKAGE}.plugin_api"
 #: The type of the ``run_host`` fixture.
 RunHost = Callable[..., "subprocess.CompletedProcess[str]"]
 
-#: The body of a plugin that keeps the contract. ``run`` prints its arguments and
-#: exits with the first one, so tests can see that the exit code propagates.
-OK = """
-API_VERSION = 1
-SUMMARY = f"The {NAME} plugin."
-
-
-def run(args):
-    print(NAME, "ran with", args)
-    return int(args[0]) if args else 0
-"""
-
-
-def plugin_source(name: str, markers: Path, body: str = OK) -> str:
-    """Return the code of a fake plugin: record the import, then run `body`."""
+def plugin_source(name: str, markers: Path, body: str | None = None) -> str:
+    """Return the code of a fake plugin: record the import, then run `body` (default: OK)."""
     return (
         f"NAME = {name!r}\n"
         f"with open({str(markers / name)!r}, 'a') as _marker:\n"
         "    _marker.write('imported\\n')\n"
-        f"{body}"
+        f"{_ok() if body is None else body}"
     )
+
+
+def _ok() -> str:
+    """Return the body of a plugin that keeps the contract (test_contract.OK)."""
+    from test_contract import OK  # the contract's side of the tests lives there
+
+    return OK
 
 
 def plugin_file(name: str) -> str:
@@ -86,7 +80,7 @@ class Site:
     def add(
         self,
         name: str,
-        body: str = OK,
+        body: str | None = None,
         *,
         distribution: str | None = None,
         version: str = "1.0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, plugin_source
+from test_contract import ran, use
 
 
 def test_same_distribution_in_two_folders(
@@ -37,9 +38,9 @@ def test_two_distributions_offer_the_same_plugin(
         assert reports["alpha"]["status"] == "ok"
         warning = next(line for line in result.stderr.splitlines() if "twice" in line)
         assert "first-dist" in warning and "second-dist" in warning
-    result = run_host("run", "alpha")
+    result = use(run_host, "alpha")
     assert result.returncode == 0
-    assert "alpha ran with []" in result.stdout
+    assert ran("alpha") in result.stdout
 {%- if cookiecutter.discovery == "entry-point" %}
 
 
@@ -65,7 +66,7 @@ def test_the_working_directory_is_not_searched(
     reports = listing(run_host("plugins", "--json"))
     assert "evil" not in reports
     assert reports["alpha"]["status"] == "ok"
-    assert run_host("run", "evil").returncode == 2
+    assert use(run_host, "evil").returncode == 2
     assert sandbox.imports("evil") == 0
 {%- if cookiecutter.discovery == "namespace-package" %}
 
@@ -86,8 +87,8 @@ def test_a_misplaced_init_is_reported_and_bypassed(
     assert f"{PROG}-alpha 1.0" in result.stderr
     assert str(init) in result.stderr
     assert "__init__.py" in result.stderr
-    assert run_host("run", "alpha", "8").returncode == 8
-    assert run_host("run", "beta", "9").returncode == 9
+    assert ran("alpha") in use(run_host, "alpha").stdout
+    assert ran("beta") in use(run_host, "beta").stdout
 {%- endif %}
 
 
