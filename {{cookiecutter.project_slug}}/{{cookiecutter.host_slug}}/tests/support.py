@@ -31,6 +31,7 @@ API_GROUP = f"{PACKAGE}.plugin_api"
 #: The type of the ``run_host`` fixture.
 RunHost = Callable[..., "subprocess.CompletedProcess[str]"]
 
+
 def plugin_source(name: str, markers: Path, body: str | None = None) -> str:
     """Return the code of a fake plugin: record the import, then run `body` (default: OK)."""
     return (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from support import PROG, RunHost, Sandbox, Site, listing, one_line_error
-from test_contract import COMMAND, ran, use
+from test_contract import COMMAND, ran, use, use_args
 
 from {{ cookiecutter.host_package }} import __version__
 from {{ cookiecutter.host_package }}.cli import COMMANDS
@@ -74,7 +74,7 @@ def test_console_script(site: Site, sandbox: Sandbox) -> None:
         pytest.skip(f"the {PROG} console script is not installed next to {sys.executable}")
     site.add("alpha")
     result = subprocess.run(
-        [str(script), COMMAND, "alpha"],
+        [str(script), *use_args("alpha")],
         env=sandbox.env(),
         cwd=sandbox.cwd,
         capture_output=True,
@@ -125,6 +125,7 @@ COMMAND_LINES = [
     [],
 ]
 
+
 @pytest.mark.parametrize("argv", COMMAND_LINES, ids=" ".join)
 def test_the_fast_path_and_the_parser_agree(argv: list[str]) -> None:
     from {{ cookiecutter.host_package }} import cli
@@ -148,7 +149,7 @@ def test_the_commands_with_positional_arguments_only_take_the_fast_path() -> Non
             assert cli.fast_parse(["--debug", *argv]) is not None, argv
 
 
-@pytest.mark.parametrize("args", [["--version"], [COMMAND, "alpha"]])
+@pytest.mark.parametrize("args", [["--version"], use_args("alpha")])
 def test_the_fast_path_never_imports_argparse(
     site: Site, sandbox: Sandbox, args: list[str]
 ) -> None:

@@ -34,11 +34,16 @@ def run(args):
 _WORK = "    print(NAME"
 
 
+def use_args(name: str) -> list[str]:
+    """Return the command-line words that use plugin `name` (after the program's name)."""
+    return [COMMAND, name]
+
+
 def use(
     run_host: RunHost, name: str, *, debug: bool = False, **kwargs: Any
 ) -> subprocess.CompletedProcess[str]:
     """Use plugin `name` through the contract's command, as a user would."""
-    return run_host(*["--debug"] * debug, COMMAND, name, **kwargs)
+    return run_host(*["--debug"] * debug, *use_args(name), **kwargs)
 
 
 def ran(name: str) -> str:
