@@ -24,6 +24,7 @@ COMMON = {
     "my-app/pyproject.toml",
     "my-app/src/my_app/__init__.py",
     "my-app/src/my_app/__main__.py",
+    "my-app/src/my_app/about.py",
     "my-app/src/my_app/cache.py",
     "my-app/src/my_app/cli.py",
     "my-app/src/my_app/contract.py",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import Baked, Venv, plugin_module
+from conftest import Baked, Venv, bake, plugin_module, sh
 
 
 def assert_discovered(venv: Venv, baked: Baked, **env: str) -> None:
@@ -88,3 +89,29 @@ def test_generated_code_runs_on_the_python_it_claims(baked: Baked) -> None:
     assert sys.version_info[:2] >= floor
     for path in baked.project.rglob("*.py"):  # compiled in memory: the shared bake stays as baked
         compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+
+
+@pytest.mark.parametrize("stray", ["my_app/__init__.py", "my_app/plugins/__init__.py"])
+def test_a_namespace_plugin_shipping_an_init_is_named_and_routed_around(
+    host_env: Venv, baked: Baked, cookies_session: object, tmp_path: Path, stray: str
+) -> None:
+    """The PyPA guide's warning, with real wheels in one site-packages: an empty __init__.py
+    from a plugin, even one that overwrites the host's own, stops nothing and is named."""
+    if baked.style != "namespace-package":
+        pytest.skip("only the namespace-package style shares a package with its plugins")
+    project = bake(cookies_session, scaffold="plugin-only", discovery=baked.style, plugin_name="intruder")
+    (project / "src" / stray).write_text("")
+    sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path, project)
+    host_env.pip("install", baked.build(baked.plugin_dir)[1], *tmp_path.glob("*.whl"))
+    try:
+        result = host_env.host(baked.slug, "plugins", "--json")
+        reports = {r["name"]: r for r in json.loads(result.stdout)}
+        assert set(reports) == {baked.plugin, "intruder"}, "no plugin named __init__"
+        assert reports[baked.plugin]["status"] == reports["intruder"]["status"] == "ok"
+        warning = next(line for line in result.stderr.splitlines() if stray in line)
+        assert f"{baked.slug}-intruder" in warning
+        assert host_env.host(baked.slug, "--version").stdout.strip() == f"{baked.slug} {baked.context['version']}"
+        assert "Hello, Ada!" in host_env.host(baked.slug, "run", "intruder", "Ada").stdout
+    finally:
+        host_env.pip("uninstall", "-y", baked.plugin_project, f"{baked.slug}-intruder")
+        host_env.pip("install", "--force-reinstall", "--no-deps", baked.build(baked.host_dir)[1])

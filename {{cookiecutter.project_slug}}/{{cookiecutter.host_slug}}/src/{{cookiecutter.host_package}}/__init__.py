@@ -5,10 +5,10 @@ import os as _os
 import sys as _sys
 {%- endif %}
 
-__version__ = "{{ cookiecutter.version }}"
+from .about import __version__ as __version__
 
-#: The command, as messages name it.
-PROG = "{{ cookiecutter.host_slug }}"
+# Nothing the host needs lives here: an empty copy of this file, shipped by a plugin
+# by mistake, must not stop it (the name and version are in about.py).
 {%- if cookiecutter.discovery == "namespace-package" %}
 
 # Plugins live in the {{ cookiecutter.host_package }}.plugins namespace, which only searches this package's

@@ -34,7 +34,7 @@ import stat  # already imported by os (posixpath, ntpath): costs nothing
 import sys
 import time
 
-from . import __version__
+from .about import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

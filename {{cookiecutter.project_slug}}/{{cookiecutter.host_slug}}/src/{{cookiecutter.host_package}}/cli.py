@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import PROG, __version__
+from .about import PROG, __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

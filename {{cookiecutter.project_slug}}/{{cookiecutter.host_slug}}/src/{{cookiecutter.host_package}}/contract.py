@@ -30,7 +30,7 @@ Check a plugin against :class:`Plugin` with a type checker::
 
 from __future__ import annotations
 
-from . import PROG, __version__
+from .about import PROG, __version__
 
 #: The plugin API version this host implements. Raise it on any incompatible change.
 PLUGIN_API_VERSION = 1

@@ -23,6 +23,7 @@ from importlib import import_module
 from importlib.machinery import ModuleSpec
 
 from . import __path__ as package_path
+from .environment import normalize
 from .listing import Owners, modules, plugins_from_modules
 
 TYPE_CHECKING = False
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 NAMESPACE = "{{ cookiecutter.host_package }}.plugins"
 _PACKAGE = "{{ cookiecutter.host_package }}"
 _RELATIVE = _PACKAGE + "/plugins/"
+_HOST = normalize("{{ cookiecutter.host_slug }}")
 
 
 def portions() -> list[str]:
@@ -67,7 +69,7 @@ def find() -> tuple[Discovery, list[str]]:
         for portion in namespace
         for name, path in modules(portion)
     ]
-    misplaced = [_broken(entry, relative, owners) for entry, relative in _misplaced_inits(folders)]
+    misplaced = _misplaced_inits(folders, owners)
     result = plugins_from_modules(found, owners)
     result["warnings"] = misplaced + result["warnings"]
     return result, [*sys.path, *folders, *namespace]
@@ -87,24 +89,35 @@ def load(found: Found) -> object:
     return import_module(found["target"])
 
 
-def _misplaced_inits(package_folders: list[str]) -> list[tuple[str, str]]:
-    """Return the ``__init__.py`` files plugins must not ship, as (sys.path entry, path) pairs."""
+def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
+    """Warn of every ``__init__.py`` a plugin shipped: beside the host's, or over it."""
     host = os.path.join(package_path[0], "__init__.py")
-    found = []
+    warnings = []
     for folder in package_folders:
         entry = os.path.dirname(folder)
         for relative in (_PACKAGE + "/__init__.py", _RELATIVE + "__init__.py"):
             path = os.path.join(entry, relative)
-            if os.path.isfile(path) and not os.path.samefile(path, host):
-                found.append((entry, relative))
-    return found
+            if not os.path.isfile(path):
+                continue
+            if not os.path.samefile(path, host):
+                warnings.append(_broken(path, owners.of(entry, relative)))
+            for other in owners.all_of(entry, relative):
+                if normalize(other[0]) != _HOST:  # a plugin wrote over the host's own file
+                    warnings.append(_broken(path, other, over_the_host=True))
+    return warnings
 
 
-def _broken(entry: str, relative: str, owners: Owners) -> str:
+def _broken(path: str, owner: tuple[str | None, str | None], over_the_host: bool = False) -> str:
     """Warn about a misplaced ``__init__.py``, naming its distribution if known."""
-    name, version = owners.of(entry, relative)
+    name, version = owner
     source = f"{name} {version}" if name else "an unknown distribution"
+    if over_the_host:
+        return (
+            f"{path} was also installed by {source}, over the host's own; plugins must not "
+            f"ship it. The host goes on working; if uninstalling {name} breaks it, reinstall "
+            f"{_HOST}."
+        )
     return (
-        f"{os.path.join(entry, relative)} (from {source}) breaks the {NAMESPACE} namespace "
+        f"{path} (from {source}) breaks the {NAMESPACE} namespace "
         "for other plugins; plugins must not ship an __init__.py there. It is ignored."
     )

@@ -29,8 +29,8 @@ def modules(folder: str, prefix: str = "") -> list[tuple[str, str]]:
         return []
     found = []
     for name in names:
-        if not name.startswith(prefix):
-            continue
+        if not name.startswith(prefix) or name.startswith("__"):
+            continue  # __init__.py, __main__.py, __pycache__: no plugin
         init = f"{name}/__init__.py"
         if name.isidentifier() and os.path.isfile(os.path.join(folder, init)):
             found.append((name, init))
@@ -68,16 +68,20 @@ class Owners:
     def __init__(self, prefix: str) -> None:
         """Prepare to answer for the files whose paths start with `prefix`."""
         self._prefix = prefix
-        self._files: dict[tuple[str, str], tuple[str, str]] = {}
+        self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._sources: dict[str, tuple[str, str]] = {}
         self._read = False
 
     def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
         """Return the (name, version) that installed `relative` into sys.path entry `entry`."""
+        found = self.all_of(entry, relative)[:1] or [self._sources.get(_real(entry))]
+        return found[0] or (None, None)
+
+    def all_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
+        """Return every (name, version) whose RECORD lists `relative` in sys.path entry `entry`."""
         if not self._read:
             self._read_records()
-        found = self._files.get((entry, relative)) or self._sources.get(_real(entry))
-        return found or (None, None)
+        return self._files.get((entry, relative), [])
 
     def _read_records(self) -> None:
         """Read every RECORD that lists a file under the prefix or a ``.pth`` file."""
@@ -94,7 +98,7 @@ class Owners:
                 name, version = name_and_version(folder) if mine or sources else (None, None)
                 if name and version:
                     for path in mine:
-                        self._files.setdefault((entry, path), (name, version))
+                        self._files.setdefault((entry, path), []).append((name, version))
                     for source in sources:
                         self._sources.setdefault(source, (name, version))
 

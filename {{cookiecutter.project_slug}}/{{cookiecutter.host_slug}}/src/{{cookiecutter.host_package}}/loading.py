@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import sys
 
-from . import PROG, cache, contract
+from . import cache, contract
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
+from .about import PROG
 from .records import sound
 
 TYPE_CHECKING = False
