@@ -167,10 +167,13 @@ def test_the_printed_rerun_command_keeps_every_answer(template: Path, tmp_path: 
     assert failed.returncode != 0 and not list(out.iterdir())
     command = failed.stderr.split("run it:\n\n  ", 1)[1].splitlines()[0]
     words = shlex.split(command)
-    assert words[:3] == ["cookiecutter", str(template), "--no-input"]
+    assert words[:5] == ["cookiecutter", str(template), "--no-input", "-o", str(out)]
     assert words[-1] == 'author_email=a"b@x.com', "the bad answer comes last"
     words[-1] = "author_email=ada@example.com"
-    sh(*cookiecutter, *words[1:], "-o", out)
+    elsewhere = tmp_path / "elsewhere"  # the command bakes into the same -o from any folder
+    elsewhere.mkdir()
+    sh(*cookiecutter, *words[1:], cwd=elsewhere)
+    assert not list(elsewhere.iterdir())
     context = json.loads((out / "data-tools" / ".cookiecutter.json").read_text())["cookiecutter"]
     got = [context[k] for k in ("discovery", "host_package", "author_name", "version", "author_email")]
     assert got == ["namespace-package", "data_tools", "Ada", "1.0", "ada@example.com"]
