@@ -172,8 +172,9 @@ def template(tmp_path: Path) -> Path:
 
 
 def files(root: Path) -> set[str]:
-    """Every file under `root`, as a relative POSIX path."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    """Every file under `root` but git's own (``.git/``), as a relative POSIX path."""
+    found = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return {f for f in found if f != ".git" and not f.startswith(".git/")}
 
 
 def bake(cookies: object, **answers: str) -> Path:

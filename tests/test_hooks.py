@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shlex
 import sys
@@ -29,6 +30,7 @@ DEFAULTS = {
     "host_source": "",
     "license": "MIT",
     "python_requires": "3.10",
+    "git_init": "yes",
     "__plugin_project": "my-app-hello",
     "__plugin_module": "my_app_hello",
     "__env_prefix": "MY_APP",
@@ -85,6 +87,7 @@ BAD = [
     ("scaffold", "everything", "choose one of host-and-plugin, plugin-only"),
     ("discovery", "magic", "choose one of entry-point, naming-convention, namespace-package"),
     ("python_requires", "3.9", "3.10 to 3.14"),
+    ("git_init", "maybe", "choose one of yes, no"),
     ("__env_prefix", "X = 1; import os", "derived, and must be 'MY_APP'"),
     ("__plugin_project", "../x", "derived, and must be 'my-app-hello'"),
     ("__plugin_module", "os", "derived, and must be 'my_app_hello'"),
@@ -96,7 +99,7 @@ def test_defaults_are_valid() -> None:
 
 
 def test_choices_are_the_lists_of_cookiecutter_json() -> None:
-    assert set(CHOICES) == {"scaffold", "discovery", "license"}
+    assert set(CHOICES) == {"scaffold", "discovery", "license", "git_init"}
     assert CHOICES["discovery"] == ["entry-point", "naming-convention", "namespace-package"]
 
 
@@ -247,3 +250,43 @@ def test_every_prompt_has_a_label_that_cookiecutter_can_extend_cleanly() -> None
     assert set(prompts) == set(asked)
     labels = [p["__prompt__"] if isinstance(p, dict) else p for p in prompts.values()]
     assert all(label and not label.rstrip().endswith(")") for label in labels), labels
+
+
+def git_log(project: Path) -> list[str]:
+    """The project's commits, as author and subject."""
+    return sh("git", "log", "--format=%an <%ae> %s", cwd=project).stdout.splitlines()
+
+
+def test_git_init_falls_back_to_the_author_when_git_has_no_identity(template: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    bare = {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
+    bare.pop("GIT_CONFIG_GLOBAL", None)
+    answers = ("author_name=Ada Lovelace", "author_email=ada@example.com")
+    out = sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, *answers, env=bare)
+    project = tmp_path / "my-app"
+    assert f"Started a git repository in {project}" in out.stdout
+    assert git_log(project) == ["Ada Lovelace <ada@example.com> Generate my-app from the template"]
+    assert sh("git", "status", "--porcelain", cwd=project).stdout == ""
+
+
+def test_git_init_keeps_the_users_own_identity(template: Path, tmp_path: Path) -> None:
+    who = {"GIT_AUTHOR_NAME": "Grace", "GIT_AUTHOR_EMAIL": "grace@example.com"}
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, env={**os.environ, **who})
+    assert git_log(tmp_path / "my-app") == ["Grace <grace@example.com> Generate my-app from the template"]
+
+
+def test_without_git_the_bake_stands_with_a_one_line_note(template: Path, tmp_path: Path) -> None:
+    nothing = tmp_path / "bin"  # a PATH without git (cookiecutter runs hooks with its own Python)
+    nothing.mkdir()
+    bake = (sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path)
+    out = sh(*bake, env={**os.environ, "PATH": str(nothing)})
+    notes = [line for line in out.stdout.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "git did not run" in notes[0] and "README.md says how" in notes[0]
+    assert (tmp_path / "my-app" / "README.md").is_file() and not (tmp_path / "my-app" / ".git").exists()
+
+
+def test_git_init_no_leaves_version_control_to_the_user(template: Path, tmp_path: Path) -> None:
+    out = sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "git_init=no")
+    assert "Started a git repository" not in out.stdout and "note:" not in out.stdout
+    assert not (tmp_path / "my-app" / ".git").exists()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, WHEELHOUSE, Baked, Venv, commit, files, sh, timed
+from conftest import GIT, WHEELHOUSE, Baked, Venv, files, sh, timed
 
 
 def printed_command(host_readme: Path) -> list[str]:
@@ -123,9 +123,7 @@ def test_a_plugin_only_project_passes_its_own_ci_with_an_unpublished_host(
     host_repo = tmp_path / "my-app"
     source = f"git+file://{host_repo.as_posix()}#subdirectory=my-app"
     bake_host = (sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path)
-    sh(*bake_host, f"discovery={baked.style}", f"host_source={source}")
-    sh(*GIT, "init", "-q", cwd=host_repo)
-    commit(host_repo, "the host")
+    sh(*bake_host, f"discovery={baked.style}", f"host_source={source}")  # git_init=yes: committed, as pip needs
     plugin = run_printed_command(host_repo / "my-app" / "README.md", tmp_path / "plugins", "plugin_name=weather")
     assert f"host_source={source}" in printed_command(host_repo / "my-app" / "README.md")
 
