@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, WHEELHOUSE, Baked, Venv, files, sh, timed
+from conftest import GIT, PIPX, UVX, WHEELHOUSE, Baked, Venv, files, sh, timed, tools_env
 
 
 def printed_command(host_readme: Path) -> list[str]:
@@ -144,3 +145,40 @@ def test_a_plugin_only_project_passes_its_own_ci_with_an_unpublished_host(
     tests = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=plugin)
     assert " passed" in tests.stdout and "skipped" not in tests.stdout
     assert venv.plugins("my-app")["weather"]["status"] == "ok"
+
+
+def cookiecutter_commands(readme: Path) -> list[tuple[str, str]]:
+    """Each printed cookiecutter command of a README, with the prose just before its block."""
+    found = []
+    for prose, block in re.findall(r"((?:(?!```).)*)```console\n(.*?)```", readme.read_text(), flags=re.S):
+        found += [(prose, line) for line in block.splitlines() if line.startswith("cookiecutter ")]
+    return found
+
+
+def test_every_printed_cookiecutter_command_says_how_to_run_it_without_installing(baked: Baked, weather: Path) -> None:
+    readmes = [baked.project / "README.md", baked.host_dir / "README.md", weather / "README.md"]
+    commands = {readme: cookiecutter_commands(readme) for readme in readmes}
+    assert all(commands.values()), "each README prints a cookiecutter command (bootstrap or replay)"
+    for readme, found in commands.items():
+        for prose, command in found:
+            for form in ("pip install cookiecutter", "`pipx run`", "`uvx`"):
+                assert form in prose, (readme, command, form)
+
+
+@pytest.mark.parametrize("runner", ["pipx run", "uvx"])
+def test_the_printed_command_runs_without_installing_cookiecutter(
+    template: Path, wheelhouse: Path, tmp_path: Path, runner: str
+) -> None:
+    """`pipx run` or `uvx` before the printed command, as the README says: cookiecutter is
+    installed afresh in the tool's own environment (from the wheelhouse: no network)."""
+    tool = {"pipx run": [PIPX, "run"], "uvx": [UVX]}[runner]
+    if not Path(tool[0]).exists():
+        pytest.skip(f"{tool[0].name} is not installed beside the test Python (requirements-test.txt has it)")
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "discovery=naming-convention")
+    command = printed_command(tmp_path / "my-app" / "my-app" / "README.md")
+    where = tmp_path / "plugins"
+    where.mkdir()
+    with timed(f"{runner} the printed command"):
+        sh(*tool, *command, "plugin_name=weather", cwd=where, env=tools_env(tmp_path))
+    answers = json.loads((where / "my-app-weather" / ".cookiecutter.json").read_text())["cookiecutter"]
+    assert (answers["scaffold"], answers["discovery"]) == ("plugin-only", "naming-convention")
