@@ -90,6 +90,9 @@ def test_the_bootstrap_command_works_from_the_workspace_after_the_readme_bake(te
     assert "a local folder" in readme.read_text(), "the README says the location is local"
     project = run_printed_command(readme, workspace, "plugin_name=weather")
     assert project == workspace / "my-app-weather"
+    # As the README warns: a repository of its own, untracked in the workspace's.
+    assert sh(*GIT, "rev-parse", "--show-toplevel", cwd=project).stdout.strip() == str(project)
+    assert sh(*GIT, "status", "--porcelain", cwd=workspace).stdout == "?? my-app-weather/\n"
     answers = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
     assert (answers["scaffold"], answers["discovery"], answers["plugin_name"]) == (
         "plugin-only",
