@@ -182,6 +182,33 @@ def test_the_printed_rerun_command_keeps_every_answer(template: Path, tmp_path: 
     assert got == ["namespace-package", "data_tools", "Ada", "1.0", "ada@example.com"]
 
 
+def test_an_interactive_bake_with_one_bad_answer_prints_a_rerun_that_keeps_every_answer(
+    template: Path, tmp_path: Path
+) -> None:
+    """Answers typed at the prompts (choices by number, Enter for a default), one of them bad:
+    the printed command, run from another folder with it fixed, bakes where -o said."""
+    typed = {"host_name": "Data Tools", "discovery": "3", "plugin_name": "weather", "author_name": "Ada"}
+    typed.update(version="one", license="2", python_requires="3.11", git_init="2")
+    prompts = [key for key in TEMPLATE if not key.startswith("_")]
+    stdin = "".join(typed.get(key, "") + "\n" for key in prompts)
+    out = tmp_path / "out"
+    cookiecutter = (sys.executable, "-m", "cookiecutter")
+    failed = sh(*cookiecutter, template, "-o", "out", input=stdin, cwd=tmp_path, check=False)
+    assert failed.returncode != 0 and "version='one' is not allowed" in failed.stderr
+    words = shlex.split(failed.stderr.split("run it:\n\n  ", 1)[1].splitlines()[0])
+    assert words[-1] == "version=one" and words[3:5] == ["-o", str(out)]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    sh(*cookiecutter, *words[1:-1], "version=1.0", cwd=elsewhere)
+    context = json.loads((out / "data-tools" / ".cookiecutter.json").read_text())["cookiecutter"]
+    got = {key: context[key] for key in ("discovery", "plugin_name", "author_name", "version", "license", "git_init")}
+    assert got == {
+        **{"discovery": "namespace-package", "plugin_name": "weather", "author_name": "Ada", "version": "1.0"},
+        **{"license": "Apache-2.0", "git_init": "no"},
+    }
+    assert not list(elsewhere.iterdir()) and not (out / "data-tools" / ".git").exists()
+
+
 @pytest.mark.parametrize("field", ["host_name", "author_name", "description", "plugin_name", "host_source"])
 def test_no_answer_can_inject_code(cookies: object, tmp_path: Path, field: str) -> None:
     """Payloads that would run if an answer were pasted unescaped into a hook or a generated module."""
