@@ -99,7 +99,8 @@ def identity(names: dict[str, str]) -> list[str]:
 
 def run_commands(answers: dict[str, str]) -> list[str]:
     """Run the commands the answers ask for, in the current directory; return what to tell."""
-    if RENDERED_BY_CRUFT in answers:
+    chosen = [key for key in COMMANDS if answers.get(key[0]) == key[1]]
+    if chosen and RENDERED_BY_CRUFT in answers:
         return [
             "note: cruft writes .cruft.json after generating, so no git repository was started: "
             'run git init && git add -A && git commit -m "Generate from the template" in the project.'
@@ -107,7 +108,7 @@ def run_commands(answers: dict[str, str]) -> list[str]:
     names = {key.lstrip("_"): value for key, value in answers.items() if isinstance(value, str)}
     names["root"] = str(Path.cwd())
     told = []
-    for key in [key for key in COMMANDS if answers.get(key[0]) == key[1]]:
+    for key in chosen:
         for command in COMMANDS[key]:
             words = [word.format(**names) for word in command]
             try:
