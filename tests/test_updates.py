@@ -73,6 +73,10 @@ def run_as_written(
     cruft, cookiecutter and python first on PATH and pip kept off the network."""
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     env = {**os.environ, "PATH": path, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # A reader whose git knows who they are, whatever this machine's git config says.
+    who = {"GIT_AUTHOR_NAME": "Reader", "GIT_COMMITTER_NAME": "Reader"}
+    who |= {"GIT_AUTHOR_EMAIL": "reader@example.com", "GIT_COMMITTER_EMAIL": "reader@example.com"}
+    env = {**who, **env}
     with timed("the update section, as written"):
         return sh("bash", "-e", "-c", "\n".join(blocks), cwd=where, env=env, input=stdin, check=check)
 
