@@ -1,8 +1,11 @@
-"""Remove what the chosen answers do not use.
+"""Remove what the chosen answers do not use, start version control, say what next.
 
 One table says, for each answer, which generated paths go. A path listed there
 that does not exist stops generation with an error, so the template and this
-table cannot drift apart unnoticed. Then it prints the next steps.
+table cannot drift apart unnoticed. A second table says which commands an answer
+runs in the finished project (``git_init=yes``: a repository with a first commit);
+they never fail the bake, which would delete it: a missing git or a failing
+command leaves a one-line note instead. Then it prints the next steps.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -66,6 +70,68 @@ def apply(root: Path, remove: list[str], hoist: str | None) -> None:
         (root / hoist).rmdir()
 
 
+# (variable, value) -> commands to run in the project root after pruning, in order.
+COMMANDS: dict[tuple[str, str], list[list[str]]] = {
+    ("git_init", "yes"): [
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "Generate {project_slug} from the template"],
+    ],
+}
+# (variable, value) -> what the commands made, said after the bake.
+DONE: dict[tuple[str, str], str] = {
+    ("git_init", "yes"): "Started a git repository in {root} with everything generated as its first commit.",
+}
+# A context key that marks a render as not the user's project: cruft renders into
+# temporary folders, twice per update, and writes .cruft.json after `cruft create`.
+RENDERED_BY_CRUFT = "_commit"
+# git config key -> the answer git uses for it when the user has not set it.
+IDENTITY = {"user.name": "author_name", "user.email": "author_email"}
+
+
+def identity(names: dict[str, str]) -> list[str]:
+    """Return git options for the identity git lacks here (the author's), if any."""
+    options = []
+    for key, answer in IDENTITY.items():
+        known = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True, check=False)
+        if known.returncode != 0 or not known.stdout.strip():
+            options += ["-c", f"{key}={names[answer]}"]
+    return options
+
+
+def run_commands(answers: dict[str, str]) -> list[str]:
+    """Run the commands the answers ask for, in the current directory; return what to tell."""
+    chosen = [key for key in COMMANDS if answers.get(key[0]) == key[1]]
+    if chosen and RENDERED_BY_CRUFT in answers:
+        return [
+            "note: cruft writes .cruft.json after generating, so no git repository was started: "
+            'run git init && git add -A && git commit -m "Generate from the template" in the project.'
+        ]
+    names = {key.lstrip("_"): value for key, value in answers.items() if isinstance(value, str)}
+    names["root"] = str(Path.cwd())
+    told = []
+    for key in chosen:
+        for command in COMMANDS[key]:
+            words = [word.format(**names) for word in command]
+            try:
+                if words[0] == "git":
+                    words[1:1] = identity(names)
+                result = subprocess.run(words, capture_output=True, text=True, timeout=120, check=False)
+            except (OSError, subprocess.SubprocessError) as exc:
+                told.append(f"note: {key[0]}={key[1]}: {words[0]} did not run ({exc}); README.md says how to do it.")
+                break
+            if result.returncode != 0:
+                said = result.stderr.strip() or result.stdout.strip() or f"exit {result.returncode}"
+                told.append(
+                    f"note: {key[0]}={key[1]}: {shlex.join(words)} failed ({said.splitlines()[-1]}); "
+                    "README.md says how to do it."
+                )
+                break
+        else:
+            told.append(DONE[key].format(**names))
+    return told
+
+
 # scaffold -> what was made, and the first commands to run in it.
 NEXT_STEPS: dict[str, tuple[str, list[str]]] = {
     "host-and-plugin": (
@@ -102,7 +168,8 @@ def main(answers: dict[str, str]) -> int:
     except (LookupError, OSError) as exc:
         print(f"error: post_gen_project: {exc}", file=sys.stderr)
         return 1
-    print(next_steps(Path.cwd(), answers))
+    told = run_commands(answers)
+    print("\n".join([*told, next_steps(Path.cwd(), answers)]))
     return 0
 
 

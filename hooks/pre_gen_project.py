@@ -193,7 +193,8 @@ def rerun(answers: Answers, location: str, bad: list[str]) -> str:
     """Return a command that bakes again with these answers, the bad ones last.
 
     Answers equal to what is derived from the others are left out, so that they
-    follow a corrected answer.
+    follow a corrected answer. The output folder is named (``-o``, absolute), so
+    the command bakes where the failed one would have, from any folder.
     """
     asked = [
         key
@@ -203,7 +204,9 @@ def rerun(answers: Answers, location: str, bad: list[str]) -> str:
         and not (key in DERIVED and answers[key] == DERIVED[key][1](answers))
     ]
     ordered = [key for key in asked if key not in bad] + [key for key in bad if key in asked]
-    words = ["cookiecutter", location, "--no-input", *(f"{key}={answers[key]}" for key in ordered)]
+    output = answers.get("_output_dir")
+    where = ["-o", output] if isinstance(output, str) and output else []
+    words = ["cookiecutter", location, "--no-input", *where, *(f"{key}={answers[key]}" for key in ordered)]
     return " ".join(map(shlex.quote, words))
 
 

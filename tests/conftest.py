@@ -134,7 +134,9 @@ class Venv:
         return {r["name"]: r for r in reports}
 
 
-WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables", "build", "ruff")
+# cookiecutter: the READMEs' printed commands run through `pipx run` and `uvx`, which install
+# it afresh; pip: pipx upgrades its own shared pip.
+WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables", "build", "ruff", "cookiecutter", "pip")
 WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
 
 
@@ -148,6 +150,29 @@ def wheelhouse() -> Path:
             sh(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, *WHEELHOUSE_NEEDS)
         stamp.write_text("\n".join(WHEELHOUSE_NEEDS))
     return WHEELHOUSE
+
+
+def tools_env(home: Path, *find_links: Path) -> dict[str, str]:
+    """Environment for pipx (pip backend) and uv with their homes under `home`, offline:
+    they install from the wheelhouse and `find_links` only."""
+    links = [WHEELHOUSE, *find_links]
+    homes = {
+        **{"PIPX_HOME": home / "pipx", "PIPX_BIN_DIR": home / "bin", "PIPX_MAN_DIR": home / "man"},
+        **{"UV_CACHE_DIR": home / "uv-cache", "UV_TOOL_DIR": home / "uv-tools", "UV_TOOL_BIN_DIR": home / "bin"},
+    }
+    offline = {
+        **{"PIPX_DEFAULT_BACKEND": "pip", "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        "PIP_FIND_LINKS": " ".join(map(str, links)),
+        **{"UV_OFFLINE": "1", "UV_NO_INDEX": "1", "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": sys.executable},
+        "UV_FIND_LINKS": ",".join(map(str, links)),
+    }
+    return {**os.environ, **{k: str(v) for k, v in homes.items()}, **offline}
+
+
+# requirements-test.txt installs both beside this Python.
+PIPX = Path(sys.executable).parent / "pipx"
+UV = Path(sys.executable).parent / "uv"
+UVX = Path(sys.executable).parent / "uvx"
 
 
 @pytest.fixture(scope="session")
@@ -172,8 +197,9 @@ def template(tmp_path: Path) -> Path:
 
 
 def files(root: Path) -> set[str]:
-    """Every file under `root`, as a relative POSIX path."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    """Every file under `root` but git's own (``.git/``), as a relative POSIX path."""
+    found = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return {f for f in found if f != ".git" and not f.startswith(".git/")}
 
 
 def bake(cookies: object, **answers: str) -> Path:

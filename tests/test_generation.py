@@ -70,8 +70,17 @@ def test_exact_tree(baked: Baked) -> None:
     host_tests = {f for f in tree if f.startswith(HOST_TESTS)}
     assert host_tests, "the host has tests"
     assert tree - host_tests == COMMON | PER_STYLE[baked.style]
-    folders = [p for p in baked.project.rglob("*") if p.is_dir()]
+    folders = [p for p in baked.project.rglob("*") if p.is_dir() and ".git" not in p.relative_to(baked.project).parts]
     assert all(any(f.iterdir()) for f in folders), "no empty folders"
+
+
+def test_the_default_bake_is_a_git_repository_with_everything_committed(baked: Baked) -> None:
+    """git_init=yes (the default): one commit holds exactly the tree above, nothing is left over."""
+    git = ("git", "-C", str(baked.project))
+    assert sh(*git, "rev-parse", "--show-toplevel").stdout.strip() == str(baked.project)
+    assert sh(*git, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+    assert set(sh(*git, "ls-files").stdout.splitlines()) == files(baked.project)
+    assert sh(*git, "status", "--porcelain").stdout == ""
 
 
 def test_nothing_of_other_styles_remains(baked: Baked) -> None:
@@ -86,9 +95,10 @@ def test_nothing_of_other_styles_remains(baked: Baked) -> None:
 
 
 def test_nothing_left_unrendered(baked: Baked) -> None:
-    for path in baked.project.rglob("*"):
-        assert not UNRENDERED.search(path.name), path
-        if path.is_file() and path.name != "ci.yml":
+    for name in files(baked.project):  # git's own folder holds only what was committed
+        path = baked.project / name
+        assert not UNRENDERED.search(name), path
+        if path.name != "ci.yml":
             assert not UNRENDERED.search(path.read_text()), path
     workflow = (baked.project / ".github/workflows/ci.yml").read_text()
     assert UNRENDERED.findall(workflow) == ["{{"], "only the workflow's own ${{ matrix }} remains"

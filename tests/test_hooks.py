@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shlex
 import sys
@@ -30,6 +31,7 @@ DEFAULTS = {
     "license": "MIT",
     "python_requires": "3.10",
     "search": "yes",
+    "git_init": "yes",
     "__plugin_project": "my-app-hello",
     "__plugin_module": "my_app_hello",
     "__env_prefix": "MY_APP",
@@ -87,6 +89,7 @@ BAD = [
     ("discovery", "magic", "choose one of entry-point, naming-convention, namespace-package"),
     ("python_requires", "3.9", "3.10 to 3.14"),
     ("search", "maybe", "choose one of yes, no"),
+    ("git_init", "maybe", "choose one of yes, no"),
     ("__env_prefix", "X = 1; import os", "derived, and must be 'MY_APP'"),
     ("__plugin_project", "../x", "derived, and must be 'my-app-hello'"),
     ("__plugin_module", "os", "derived, and must be 'my_app_hello'"),
@@ -98,7 +101,7 @@ def test_defaults_are_valid() -> None:
 
 
 def test_choices_are_the_lists_of_cookiecutter_json() -> None:
-    assert set(CHOICES) == {"scaffold", "discovery", "license", "search"}
+    assert set(CHOICES) == {"scaffold", "discovery", "license", "search", "git_init"}
     assert CHOICES["discovery"] == ["entry-point", "naming-convention", "namespace-package"]
 
 
@@ -169,13 +172,43 @@ def test_the_printed_rerun_command_keeps_every_answer(template: Path, tmp_path: 
     assert failed.returncode != 0 and not list(out.iterdir())
     command = failed.stderr.split("run it:\n\n  ", 1)[1].splitlines()[0]
     words = shlex.split(command)
-    assert words[:3] == ["cookiecutter", str(template), "--no-input"]
+    assert words[:5] == ["cookiecutter", str(template), "--no-input", "-o", str(out)]
     assert words[-1] == 'author_email=a"b@x.com', "the bad answer comes last"
     words[-1] = "author_email=ada@example.com"
-    sh(*cookiecutter, *words[1:], "-o", out)
+    elsewhere = tmp_path / "elsewhere"  # the command bakes into the same -o from any folder
+    elsewhere.mkdir()
+    sh(*cookiecutter, *words[1:], cwd=elsewhere)
+    assert not list(elsewhere.iterdir())
     context = json.loads((out / "data-tools" / ".cookiecutter.json").read_text())["cookiecutter"]
     got = [context[k] for k in ("discovery", "host_package", "author_name", "version", "author_email")]
     assert got == ["namespace-package", "data_tools", "Ada", "1.0", "ada@example.com"]
+
+
+def test_an_interactive_bake_with_one_bad_answer_prints_a_rerun_that_keeps_every_answer(
+    template: Path, tmp_path: Path
+) -> None:
+    """Answers typed at the prompts (choices by number, Enter for a default), one of them bad:
+    the printed command, run from another folder with it fixed, bakes where -o said."""
+    typed = {"host_name": "Data Tools", "discovery": "3", "plugin_name": "weather", "author_name": "Ada"}
+    typed.update(version="one", license="2", python_requires="3.11", git_init="2")
+    prompts = [key for key in TEMPLATE if not key.startswith("_")]
+    stdin = "".join(typed.get(key, "") + "\n" for key in prompts)
+    out = tmp_path / "out"
+    cookiecutter = (sys.executable, "-m", "cookiecutter")
+    failed = sh(*cookiecutter, template, "-o", "out", input=stdin, cwd=tmp_path, check=False)
+    assert failed.returncode != 0 and "version='one' is not allowed" in failed.stderr
+    words = shlex.split(failed.stderr.split("run it:\n\n  ", 1)[1].splitlines()[0])
+    assert words[-1] == "version=one" and words[3:5] == ["-o", str(out)]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    sh(*cookiecutter, *words[1:-1], "version=1.0", cwd=elsewhere)
+    context = json.loads((out / "data-tools" / ".cookiecutter.json").read_text())["cookiecutter"]
+    got = {key: context[key] for key in ("discovery", "plugin_name", "author_name", "version", "license", "git_init")}
+    assert got == {
+        **{"discovery": "namespace-package", "plugin_name": "weather", "author_name": "Ada", "version": "1.0"},
+        **{"license": "Apache-2.0", "git_init": "no"},
+    }
+    assert not list(elsewhere.iterdir()) and not (out / "data-tools" / ".git").exists()
 
 
 @pytest.mark.parametrize("field", ["host_name", "author_name", "description", "plugin_name", "host_source"])
@@ -246,3 +279,43 @@ def test_every_prompt_has_a_label_that_cookiecutter_can_extend_cleanly() -> None
     assert set(prompts) == set(asked)
     labels = [p["__prompt__"] if isinstance(p, dict) else p for p in prompts.values()]
     assert all(label and not label.rstrip().endswith(")") for label in labels), labels
+
+
+def git_log(project: Path) -> list[str]:
+    """The project's commits, as author and subject."""
+    return sh("git", "log", "--format=%an <%ae> %s", cwd=project).stdout.splitlines()
+
+
+def test_git_init_falls_back_to_the_author_when_git_has_no_identity(template: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    bare = {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
+    bare.pop("GIT_CONFIG_GLOBAL", None)
+    answers = ("author_name=Ada Lovelace", "author_email=ada@example.com")
+    out = sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, *answers, env=bare)
+    project = tmp_path / "my-app"
+    assert f"Started a git repository in {project}" in out.stdout
+    assert git_log(project) == ["Ada Lovelace <ada@example.com> Generate my-app from the template"]
+    assert sh("git", "status", "--porcelain", cwd=project).stdout == ""
+
+
+def test_git_init_keeps_the_users_own_identity(template: Path, tmp_path: Path) -> None:
+    who = {"GIT_AUTHOR_NAME": "Grace", "GIT_AUTHOR_EMAIL": "grace@example.com"}
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, env={**os.environ, **who})
+    assert git_log(tmp_path / "my-app") == ["Grace <grace@example.com> Generate my-app from the template"]
+
+
+def test_without_git_the_bake_stands_with_a_one_line_note(template: Path, tmp_path: Path) -> None:
+    nothing = tmp_path / "bin"  # a PATH without git (cookiecutter runs hooks with its own Python)
+    nothing.mkdir()
+    bake = (sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path)
+    out = sh(*bake, env={**os.environ, "PATH": str(nothing)})
+    notes = [line for line in out.stdout.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "git did not run" in notes[0] and "README.md says how" in notes[0]
+    assert (tmp_path / "my-app" / "README.md").is_file() and not (tmp_path / "my-app" / ".git").exists()
+
+
+def test_git_init_no_leaves_version_control_to_the_user(template: Path, tmp_path: Path) -> None:
+    out = sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "git_init=no")
+    assert "Started a git repository" not in out.stdout and "note:" not in out.stdout
+    assert not (tmp_path / "my-app" / ".git").exists()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, WHEELHOUSE, Baked, Venv, commit, files, sh, timed
+from conftest import GIT, PIPX, UVX, WHEELHOUSE, Baked, Venv, files, sh, timed, tools_env
 
 
 def printed_command(host_readme: Path) -> list[str]:
@@ -89,6 +90,9 @@ def test_the_bootstrap_command_works_from_the_workspace_after_the_readme_bake(te
     assert "a local folder" in readme.read_text(), "the README says the location is local"
     project = run_printed_command(readme, workspace, "plugin_name=weather")
     assert project == workspace / "my-app-weather"
+    # As the README warns: a repository of its own, untracked in the workspace's.
+    assert sh(*GIT, "rev-parse", "--show-toplevel", cwd=project).stdout.strip() == str(project)
+    assert sh(*GIT, "status", "--porcelain", cwd=workspace).stdout == "?? my-app-weather/\n"
     answers = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
     assert (answers["scaffold"], answers["discovery"], answers["plugin_name"]) == (
         "plugin-only",
@@ -123,9 +127,7 @@ def test_a_plugin_only_project_passes_its_own_ci_with_an_unpublished_host(
     host_repo = tmp_path / "my-app"
     source = f"git+file://{host_repo.as_posix()}#subdirectory=my-app"
     bake_host = (sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path)
-    sh(*bake_host, f"discovery={baked.style}", f"host_source={source}")
-    sh(*GIT, "init", "-q", cwd=host_repo)
-    commit(host_repo, "the host")
+    sh(*bake_host, f"discovery={baked.style}", f"host_source={source}")  # git_init=yes: committed, as pip needs
     plugin = run_printed_command(host_repo / "my-app" / "README.md", tmp_path / "plugins", "plugin_name=weather")
     assert f"host_source={source}" in printed_command(host_repo / "my-app" / "README.md")
 
@@ -146,3 +148,40 @@ def test_a_plugin_only_project_passes_its_own_ci_with_an_unpublished_host(
     tests = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=plugin)
     assert " passed" in tests.stdout and "skipped" not in tests.stdout
     assert venv.plugins("my-app")["weather"]["status"] == "ok"
+
+
+def cookiecutter_commands(readme: Path) -> list[tuple[str, str]]:
+    """Each printed cookiecutter command of a README, with the prose just before its block."""
+    found = []
+    for prose, block in re.findall(r"((?:(?!```).)*)```console\n(.*?)```", readme.read_text(), flags=re.S):
+        found += [(prose, line) for line in block.splitlines() if line.startswith("cookiecutter ")]
+    return found
+
+
+def test_every_printed_cookiecutter_command_says_how_to_run_it_without_installing(baked: Baked, weather: Path) -> None:
+    readmes = [baked.project / "README.md", baked.host_dir / "README.md", weather / "README.md"]
+    commands = {readme: cookiecutter_commands(readme) for readme in readmes}
+    assert all(commands.values()), "each README prints a cookiecutter command (bootstrap or replay)"
+    for readme, found in commands.items():
+        for prose, command in found:
+            for form in ("pip install cookiecutter", "`pipx run`", "`uvx`"):
+                assert form in prose, (readme, command, form)
+
+
+@pytest.mark.parametrize("runner", ["pipx run", "uvx"])
+def test_the_printed_command_runs_without_installing_cookiecutter(
+    template: Path, wheelhouse: Path, tmp_path: Path, runner: str
+) -> None:
+    """`pipx run` or `uvx` before the printed command, as the README says: cookiecutter is
+    installed afresh in the tool's own environment (from the wheelhouse: no network)."""
+    tool = {"pipx run": [PIPX, "run"], "uvx": [UVX]}[runner]
+    if not Path(tool[0]).exists():
+        pytest.skip(f"{tool[0].name} is not installed beside the test Python (requirements-test.txt has it)")
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "discovery=naming-convention")
+    command = printed_command(tmp_path / "my-app" / "my-app" / "README.md")
+    where = tmp_path / "plugins"
+    where.mkdir()
+    with timed(f"{runner} the printed command"):
+        sh(*tool, *command, "plugin_name=weather", cwd=where, env=tools_env(tmp_path))
+    answers = json.loads((where / "my-app-weather" / ".cookiecutter.json").read_text())["cookiecutter"]
+    assert (answers["scaffold"], answers["discovery"]) == ("plugin-only", "naming-convention")

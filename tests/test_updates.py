@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import filecmp
-import json
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import GIT, commit, files, sh, timed
 
 
@@ -33,6 +35,7 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
     cruft("create", template, "--no-input", "--output-dir", tmp_path, "--extra-context", '{"plugin_name": "weather"}')
     project = tmp_path / "my-app"
     assert (project / ".cruft.json").exists() and (project / ".cookiecutter.json").exists()
+    assert not (project / ".git").exists(), "cruft writes .cruft.json after the hooks: the README says to git init"
     sh(*GIT, "init", "-q", cwd=project)
     commit(project, "generated")
     cruft("check", cwd=project)
@@ -54,17 +57,66 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
     cruft("check", cwd=project)
 
 
-def test_a_plain_cookiecutter_project_links_to_cruft_as_its_readme_says(template: Path, tmp_path: Path) -> None:
-    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "plugin_name=weather")
-    project = tmp_path / "my-app"
-    sh(*GIT, "init", "-q", cwd=project)
-    commit(project, "generated")
-    readme = (project / "README.md").read_text()
-    link = next(line for line in readme.splitlines() if line.startswith("cruft link "))
-    # The README's own command line, run by a shell that finds this environment's cruft and python.
+SECTION = "## Take in template updates"
+
+
+def console_blocks(readme: Path) -> list[str]:
+    """The console blocks of the README's update section, in order."""
+    section = readme.read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^```console\n(.*?)^```$", section, flags=re.S | re.M)
+
+
+def run_as_written(
+    blocks: list[str], where: Path, stdin: str = "", check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run `blocks` in order in one bash, started in `where`, with the test environment's
+    cruft, cookiecutter and python first on PATH and pip kept off the network."""
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    with timed("cruft link"):
-        sh("bash", "-c", link, cwd=project, env={**os.environ, "PATH": path})
-    context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
-    assert context["plugin_name"] == "weather"
-    cruft("check", cwd=project)
+    env = {**os.environ, "PATH": path, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # A reader whose git knows who they are, whatever this machine's git config says.
+    who = {"GIT_AUTHOR_NAME": "Reader", "GIT_COMMITTER_NAME": "Reader"}
+    who |= {"GIT_AUTHOR_EMAIL": "reader@example.com", "GIT_COMMITTER_EMAIL": "reader@example.com"}
+    env = {**who, **env}
+    with timed("the update section, as written"):
+        return sh("bash", "-e", "-c", "\n".join(blocks), cwd=where, env=env, input=stdin, check=check)
+
+
+@pytest.mark.parametrize(
+    ("answers", "folder"),
+    [
+        ((), "my-app"),
+        (("git_init=no",), "my-app"),
+        (("scaffold=plugin-only", "plugin_name=weather"), "my-app-weather"),
+    ],
+)
+def test_the_update_section_runs_as_written(
+    template: Path, tmp_path: Path, answers: tuple[str, ...], folder: str
+) -> None:
+    """Every command of the README's update section, run literally in a fresh bake, succeeds:
+    (git init,) cruft link, commit .cruft.json, cruft check, cruft update, then the replay
+    from the folder above. Then a template change flows in through cruft update."""
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, *answers)
+    project = tmp_path / folder
+    blocks = console_blocks(project / "README.md")
+    assert any("cruft link " in block for block in blocks) and blocks[-1].startswith("cd ..\n")
+    # A first step makes the repository, if the bake did not.
+    assert ("git init" in blocks[0]) == ("git_init=no" in answers)
+    out = run_as_written(blocks, project).stdout
+    assert "up to date" in out
+    tracked = sh(*GIT, "ls-files", cwd=project).stdout.splitlines()
+    assert ".cruft.json" in tracked and sh(*GIT, "status", "--porcelain", cwd=project).stdout == ""
+    fresh = tmp_path / f"{folder}-fresh" / folder
+    assert files(fresh) == files(project) - {".cruft.json"}
+
+    # The template improves; the documented check, update and review take it in.
+    partial = template / "templates/readme-develop.md.j2"
+    partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
+    commit(template, "template improvement")
+    check, update, review = blocks[-2].splitlines()
+    assert run_as_written([check], project, check=False).returncode == 1, "behind the template"
+    run_as_written([update], project)
+    assert "release checklist" in run_as_written([review], project).stdout
+    plugin_readme = project / ("README.md" if "scaffold=plugin-only" in answers else "my-app-hello/README.md")
+    assert "release checklist" in plugin_readme.read_text()
+    assert not list(project.rglob("*.rej")) and not (project / ".git" / "MERGE_HEAD").exists()
+    run_as_written([check], project)
