@@ -34,7 +34,7 @@ PRUNE: dict[tuple[str, str], list[str]] = {
         HOST_PACKAGE + "/discovery_naming_convention.py",
         PLUGIN + "/src/{plugin_module}",
     ],
-    ("scaffold", "plugin-only"): [HOST, "README.md"],
+    ("scaffold", "plugin-only"): [HOST, "README.md", "pyproject.toml"],
 }
 
 # (variable, value) -> a folder whose contents move up to the project root.
