@@ -24,6 +24,7 @@ COMMON = {
     "CHANGELOG.md",
     "CONTRIBUTING.md",
     "README.md",
+    "noxfile.py",
     "pyproject.toml",
     "my-app/LICENSE",
     "my-app/README.md",
