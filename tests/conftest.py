@@ -134,7 +134,12 @@ class Venv:
         return {r["name"]: r for r in reports}
 
 
-WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables", "build", "ruff")
+# The dev dependency group (pytest, ruff, mypy) and the build backend; uv's universal lock
+# also wants the wheels that only some Pythons or platforms install.
+WHEELHOUSE_NEEDS = (
+    *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
+    *("tomli", "exceptiongroup", "colorama", "typing_extensions"),
+)
 WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
 
 
