@@ -104,6 +104,15 @@ def test_the_uv_workspace_syncs_runs_and_type_checks(baked: Baked, uv_env: dict[
         return uv(uv_env, "run", *args, cwd=cwd)
 
     mypy_everywhere(run, work, [work / baked.slug, work / baked.plugin_project], ci_ends(work))
+    release_build(uv_env, work, "--all-packages")
+
+
+def release_build(env: dict[str, str], project: Path, *args: str) -> None:
+    """Build as release.yml does, and check the result as it does."""
+    uv(env, "build", *args, "--out-dir", "dist", cwd=project)
+    built = sorted((project / "dist").glob("[!.]*"))  # as the workflow's dist/*: not uv's dist/.gitignore
+    assert len([p for p in built if p.suffix == ".whl"]) == len(args) + 1, built
+    sh(sys.executable, "-m", "twine", "check", "--strict", *built)
 
 
 def test_the_host_tests_pass_under_uv(baked: Baked, uv_env: dict[str, str], tmp_path: Path) -> None:
@@ -137,6 +146,7 @@ def test_a_plugin_only_project_takes_its_host_from_host_source_under_uv(
     assert reports["weather"]["status"] == "ok"
     assert " passed" in uv(uv_env, "run", "pytest", "-q", "-p", "no:cacheprovider", cwd=plugin)
     uv(uv_env, "run", "mypy", cwd=plugin)
+    release_build(uv_env, plugin)
 
 
 @pytest.mark.parametrize(
