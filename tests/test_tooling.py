@@ -400,3 +400,22 @@ def test_the_readme_shows_the_uv_path_and_the_pip_path(baked: Baked) -> None:
     assert "uv sync --all-packages" in readme and f"uv run {baked.slug} plugins" in readme
     assert "pip install --group dev" in readme
     assert "uv sync" in (ROOT / "README.md").read_text() and "pip install" in (ROOT / "README.md").read_text()
+
+
+# Metadata
+
+
+@pytest.mark.parametrize("scaffold", SCAFFOLDS)
+def test_repository_url_fills_project_urls_or_leaves_them_out(cookies: object, scaffold: str) -> None:
+    url = "https://github.com/you/my-app"
+    with_url = bake(cookies, scaffold=scaffold, repository_url=url)
+    without = bake(cookies, scaffold=scaffold)
+    for path in [p for p in with_url.rglob("pyproject.toml") if "project" in tomllib.loads(p.read_text())]:
+        project = tomllib.loads(path.read_text())["project"]
+        assert project["urls"] == {"Homepage": url, "Source": url, "Issues": url + "/issues"}
+        assert project["keywords"] and "my-app" in project["keywords"]
+        assert "Development Status :: 3 - Alpha" in project["classifiers"]
+    for path in without.rglob("pyproject.toml"):
+        assert "urls" not in tomllib.loads(path.read_text()).get("project", {})
+    assert {"CHANGELOG.md", "CONTRIBUTING.md"} <= files(without)
+    assert "## [0.1.0]" in (without / "CHANGELOG.md").read_text()
