@@ -39,7 +39,7 @@ PRUNE: dict[tuple[str, str], list[str]] = {
         HOST_PACKAGE + "/discovery_naming_convention.py",
         PLUGIN + "/src/{plugin_module}",
     ],
-    ("scaffold", "plugin-only"): [HOST, "README.md"],
+    ("scaffold", "plugin-only"): [HOST, "README.md", "pyproject.toml"],
     ("search", "no"): [HOST_PACKAGE + "/search.py", HOST + "/tests/test_search.py"],
 }
 

@@ -50,6 +50,11 @@ RULES: dict[str, tuple[str, str]] = {
         r"([a-z][a-z0-9+.-]*://|\.{0,2}/)[A-Za-z0-9._~:/?#@!&+,;=%-]*|",
         "empty (the package index), or a URL or path pip installs, e.g. git+https://github.com/you/my-app",
     ),
+    "repository_url": (
+        r"|https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~%+-]+)*",
+        "empty (no links), or the https URL of the repository without a trailing slash,"
+        " e.g. https://github.com/you/my-app",
+    ),
     # The newest allowed is NEWEST in templates/python.j2, which the CI matrix ends at.
     "python_requires": (r"3\.1[0-4]", "a Python version from 3.10 to 3.14, e.g. 3.10"),
 }

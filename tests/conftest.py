@@ -134,9 +134,14 @@ class Venv:
         return {r["name"]: r for r in reports}
 
 
-# cookiecutter: the READMEs' printed commands run through `pipx run` and `uvx`, which install
-# it afresh; pip: pipx upgrades its own shared pip.
-WHEELHOUSE_NEEDS = ("pytest", "hatchling>=1.27", "editables", "build", "ruff", "cookiecutter", "pip")
+# The dev dependency group (pytest, ruff, mypy) and the build backend; uv's universal lock
+# also wants the wheels that only some Pythons or platforms install. cookiecutter: the
+# READMEs' printed commands run through `pipx run` and `uvx`, which install it afresh;
+# pip: pipx upgrades its own shared pip.
+WHEELHOUSE_NEEDS = (
+    *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
+    *("tomli", "exceptiongroup", "colorama", "typing_extensions", "cookiecutter", "pip"),
+)
 WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
 
 
