@@ -125,7 +125,7 @@ def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
         return _error(shown, f"cannot connect ({exc.reason})")
     if isinstance(exc, _BadResponse):
         return _error(shown, str(exc))
-    return _error(shown, f"connection failed ({exc or type(exc).__name__})")
+    return _error(shown, f"connection failed ({str(exc) or type(exc).__name__})")
 
 
 def _error(url: str, reason: str) -> SearchError:
@@ -615,8 +615,9 @@ def installed_distributions() -> dict[str, str]:
 
     installed: dict[str, str] = {}
     for dist in distributions():
-        try:
-            name, version = dist.metadata["Name"], dist.version
+        try:  # typed as str, but None where a header is missing
+            name: object = dist.metadata["Name"]
+            version: object = dist.version
         except Exception:  # unreadable metadata must not stop the search
             continue
         if isinstance(name, str) and isinstance(version, str):
