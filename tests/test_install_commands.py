@@ -6,6 +6,7 @@ Nothing reaches an index: pip and uv read ``PIP_NO_INDEX``/``PIP_FIND_LINKS`` an
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -50,8 +51,9 @@ def bare_env(baked: Baked, wheelhouse: Path, tmp_path: Path) -> Venv:
 
 
 def test_install_a_wheel_with_pip_then_uninstall(pip_env: Venv, baked: Baked) -> None:
-    _, wheel = baked.build(baked.plugin_dir)
-    result = pip_env.host(baked.slug, "install", str(wheel))
+    _, built = baked.build(baked.plugin_dir)
+    shutil.copy2(built, pip_env.path)  # the host's working folder: install it as ./NAME.whl
+    result = pip_env.host(baked.slug, "install", f"./{built.name}")
     assert f"installed plugin {baked.plugin} ({baked.plugin_project} " in result.stdout
     assert "Hello, Ada!" in pip_env.host(baked.slug, "run", baked.plugin, "Ada").stdout
     plugin = pip_env.plugins(baked.slug)[baked.plugin]
@@ -109,7 +111,7 @@ def test_without_pip_nor_uv_there_is_one_line_error(bare_env: Venv, baked: Baked
 
 def test_without_pip_uv_installs_and_uninstalls(bare_env: Venv, baked: Baked) -> None:
     uv = Path(find_uv_bin())
-    env = {"PATH": f"{uv.parent}:{bare_env.bin}"}
+    env = {"PATH": f"{uv.parent}{os.pathsep}{bare_env.bin}"}
     _, wheel = baked.build(baked.plugin_dir)
     result = bare_env.host(baked.slug, "install", str(wheel), env=env)
     assert f"installed plugin {baked.plugin}" in result.stdout
@@ -128,7 +130,7 @@ def test_without_pip_uv_installs_and_uninstalls(bare_env: Venv, baked: Baked) ->
 def test_tool_managers_get_the_lasting_command(bare_env: Venv, baked: Baked, marker: str, advice: str) -> None:
     (bare_env.path / marker).write_text("")
     uv = Path(find_uv_bin())
-    env = {"PATH": f"{uv.parent}:{bare_env.bin}"}
+    env = {"PATH": f"{uv.parent}{os.pathsep}{bare_env.bin}"}
     _, wheel = baked.build(baked.plugin_dir)
     result = bare_env.host(baked.slug, "install", str(wheel), env=env, check=False)
     assert result.returncode == 1

@@ -107,7 +107,7 @@ def uninstall(names: list[str], *, force: bool = False) -> int:
     before = plugins_now()
     if before is None:
         raise InstallError("cannot list the installed plugins, so nothing was uninstalled")
-    distributions = [_distribution_of(name, before) for name in names]
+    distributions = list(dict.fromkeys(_distribution_of(name, before) for name in names))
     manager = tool_manager()
     if manager and not force:
         tool, host = manager
