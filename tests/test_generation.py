@@ -36,6 +36,7 @@ COMMON = {
     "my-app/src/my_app/cli.py",
     "my-app/src/my_app/contract.py",
     "my-app/src/my_app/environment.py",
+    "my-app/src/my_app/install.py",
     "my-app/src/my_app/loading.py",
     "my-app/src/my_app/records.py",
     "my-app/src/my_app/py.typed",

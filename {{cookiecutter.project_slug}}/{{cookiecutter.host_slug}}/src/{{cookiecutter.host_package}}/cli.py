@@ -1,4 +1,4 @@
-"""The command line: ``{{ cookiecutter.host_slug }} plugins`` and ``run``{% if cookiecutter.search == "yes" %}, and ``search``{% endif %}.
+"""The command line: ``{{ cookiecutter.host_slug }} plugins``, ``run``, ``install`` and ``uninstall``{% if cookiecutter.search == "yes" %}, and ``search``{% endif %}.
 
 :data:`COMMANDS` defines every command once. argparse builds the parser from it;
 ``--version`` and the commands with positional arguments only (``run NAME
@@ -90,12 +90,22 @@ def parser() -> argparse.ArgumentParser:
     from .cache import NO_CACHE_ENV
     from .loading import DISABLE_ENV, LOAD_ENV
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        """A parser whose help may end with the discovered plugins."""
+
+        lists_plugins = False
+
+        def format_help(self) -> str:
+            """Return the help, then the plugins if this parser lists them."""
+            text = super().format_help()
+            return f"{text}\n{_plugins_help()}" if self.lists_plugins else text
+
+    parser = Parser(
         prog=PROG,
         description="{{ cookiecutter.host_name }}: run the plugins installed next to it.",
         epilog=(
-            f"environment: {DISABLE_ENV}=a,b never loads those plugins; "
-            f"{LOAD_ENV}=a,b loads only those (empty: none); "
+            f"environment: {DISABLE_ENV}=a,b never loads those plugins (by plugin or "
+            f"distribution name); {LOAD_ENV}=a,b loads only those (empty: none); "
             f"{NO_CACHE_ENV}=1 turns the discovery cache off; "
 {%- if cookiecutter.search == "yes" %}
             f"{SEARCH_TIMEOUT_ENV}=SECONDS bounds search (default: 30); "
@@ -105,9 +115,11 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of plugin errors")
+    parser.lists_plugins = True
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, spec in COMMANDS.items():
         command = commands.add_parser(name, help=spec["help"])
+        command.lists_plugins = name == "run"
         for flag, settings in spec["arguments"]:
             command.add_argument(flag, **settings)
     return parser
@@ -116,6 +128,26 @@ def parser() -> argparse.ArgumentParser:
 def bootstrap_command() -> str:
     """Return the command that bootstraps a new plugin package for this host."""
     return BOOTSTRAP_COMMAND
+
+
+def _plugins_help() -> str:
+    """Describe the discovered plugins for ``--help``; discovery imports none of them."""
+    from .loading import discover
+
+    plugins = discover()
+    if not plugins:
+        return (
+            "plugins: none installed. Start one with (add plugin_name=<name>):\n"
+            f"  {bootstrap_command()}\n"
+        )
+    width = max(len(name) for name in plugins)
+    lines = [
+        f"  {name.ljust(width)}  {found['distribution']} {found['version']}"
+        if found["distribution"]
+        else f"  {name.ljust(width)}  {found['location']}"
+        for name, found in sorted(plugins.items())
+    ]
+    return "plugins:\n" + "\n".join(lines) + "\n"
 
 
 def _run(options: Options) -> int:
@@ -238,6 +270,36 @@ def _search(options: Options) -> int:
 {%- endif %}
 
 
+def _install(options: Options) -> int:
+    """``install REQ...``: install plugins next to the host and say which appeared."""
+    from .install import InstallError, install
+
+    try:
+        return install(
+            options.requirements,
+            upgrade=options.upgrade,
+            editable=options.editable,
+            exact=options.name_is_exact,
+            force=options.force,
+        )
+    except InstallError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.code
+
+
+def _uninstall(options: Options) -> int:
+    """``uninstall NAME...``: remove plugins' distributions and say which plugins went."""
+    from .install import InstallError, uninstall
+
+    try:
+        return uninstall(options.names, force=options.force)
+    except InstallError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.code
+
+
+_FORCE_HELP = "change the environment even if uv tool or pipx manages it"
+
 #: Every command: its help, its arguments as argparse takes them, and what runs it.
 #: The contract is exposed by ``run`` alone: change it there when the contract changes.
 COMMANDS: dict[str, Command] = {
@@ -272,4 +334,38 @@ COMMANDS: dict[str, Command] = {
         "handler": _search,
     },
 {%- endif %}
+    "install": {
+        "help": "install plugins into the environment {{ cookiecutter.host_slug }} runs in",
+        "arguments": [
+            (
+                "requirements",
+                {
+                    "metavar": "REQ",
+                    "nargs": "+",
+                    "help": "a path, wheel, URL or distribution name ({{ cookiecutter.host_slug }}-NAME)",
+                },
+            ),
+            ("-U", {"dest": "upgrade", "action": "store_true", "help": "upgrade if installed"}),
+            ("--upgrade", {"dest": "upgrade", "action": "store_true", "help": "same as -U"}),
+            ("-e", {"dest": "editable", "action": "store_true", "help": "install editable"}),
+            ("--editable", {"dest": "editable", "action": "store_true", "help": "same as -e"}),
+            (
+                "--name-is-exact",
+                {"action": "store_true", "help": "take a bare name as a distribution name"},
+            ),
+            ("--force", {"action": "store_true", "help": _FORCE_HELP}),
+        ],
+        "handler": _install,
+    },
+    "uninstall": {
+        "help": "remove plugins from the environment {{ cookiecutter.host_slug }} runs in",
+        "arguments": [
+            (
+                "names",
+                {"metavar": "NAME", "nargs": "+", "help": "a plugin or its distribution"},
+            ),
+            ("--force", {"action": "store_true", "help": _FORCE_HELP}),
+        ],
+        "handler": _uninstall,
+    },
 }

@@ -74,8 +74,10 @@ class Owners:
 
     def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
         """Return the (name, version) that installed `relative` into sys.path entry `entry`."""
-        found = self.all_of(entry, relative)[:1] or [self._sources.get(_real(entry))]
-        return found[0] or (None, None)
+        owners = self.all_of(entry, relative)
+        if owners:
+            return owners[0]
+        return self._sources.get(_real(entry)) or (None, None)
 
     def all_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
         """Return every (name, version) whose RECORD lists `relative` in sys.path entry `entry`."""

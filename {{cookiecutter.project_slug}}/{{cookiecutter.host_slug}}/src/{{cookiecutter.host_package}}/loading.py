@@ -21,6 +21,7 @@ import sys
 from . import cache, contract
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
 from .about import PROG
+from .environment import normalize
 from .records import sound
 
 TYPE_CHECKING = False
@@ -73,13 +74,27 @@ def discover() -> dict[str, Found]:
     return plugins
 
 
-def disabled_reason(name: str) -> str | None:
-    """Say why the switches in the environment keep plugin `name` from loading, if they do."""
-    if name in _names(os.environ.get(DISABLE_ENV, "")):
+def disabled_reason(name: str, distribution: str | None = None) -> str | None:
+    """Say why the switches in the environment keep plugin `name` from loading, if they do.
+
+    A switch names plugins or their distributions, as PEP 503 normalizes names.
+    """
+    switched = switch(name, distribution)
+    if switched == DISABLE_ENV:
         return f"disabled by {DISABLE_ENV}"
-    allowed = os.environ.get(LOAD_ENV)
-    if allowed is not None and name not in _names(allowed):
+    if switched == LOAD_ENV:
         return f"not listed in {LOAD_ENV}"
+    return None
+
+
+def switch(name: str, distribution: str | None = None) -> str | None:
+    """Return the variable that keeps plugin `name` (of `distribution`) from loading, if any."""
+    own = {normalize(name)} | ({normalize(distribution)} if distribution else set())
+    if own & _names(os.environ.get(DISABLE_ENV, "")):
+        return DISABLE_ENV
+    allowed = os.environ.get(LOAD_ENV)
+    if allowed is not None and not own & _names(allowed):
+        return LOAD_ENV
     return None
 
 
@@ -107,7 +122,7 @@ def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int
         available = ", ".join(sorted(plugins)) or "none installed"
         _error(f"unknown plugin {name!r}; available: {available}")
         return 2
-    reason = disabled_reason(name)
+    reason = disabled_reason(name, found["distribution"])
     if reason:
         _error(f"plugin {name!r} is {reason}")
         return 1
@@ -171,7 +186,7 @@ def _report(found: Found) -> Report:
     from contextlib import redirect_stdout
 
     status, error, summary = "ok", None, ""
-    reason = disabled_reason(found["name"])
+    reason = disabled_reason(found["name"], found["distribution"])
     if reason:
         status, error = "disabled", reason
     else:
@@ -188,14 +203,15 @@ def _report(found: Found) -> Report:
         "distribution": found["distribution"],
         "version": found["version"],
         "error": error,
+        "switch": switch(found["name"], found["distribution"]),
         "summary": summary,
         "location": found["location"],
     }
 
 
 def _names(value: str) -> set[str]:
-    """Split a comma-separated list of plugin names."""
-    return {name.strip() for name in value.split(",") if name.strip()}
+    """Split a comma-separated list of plugin or distribution names, normalized."""
+    return {normalize(name.strip()) for name in value.split(",") if name.strip()}
 
 
 def _who(found: Found) -> str:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         distribution: str | None
         version: str | None
         error: str | None
+        switch: str | None  # the variable that switched it off, if one did
         summary: str
         location: str
 
