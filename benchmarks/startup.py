@@ -292,7 +292,7 @@ def plugin_wheels(style: str, work: Path, count: int) -> list[Path]:
         if style == "entry-point":
             name, module = f"bench-plugin-{i}", f"bench_plugin_{i}"
             files = {f"{module}.py": _plugin_source(f"p{i}")}
-            entry_points = f"[{PACKAGE}.plugins]\np{i} = {module}\n\n[{PACKAGE}.plugin_api]\np{i} = 1\n"
+            entry_points = f"[{PACKAGE}.plugins.v1]\np{i} = {module}\n"
         elif style == "naming-convention":
             name = f"{SLUG}-p{i}"
             files = {f"{PACKAGE}_p{i}.py": _plugin_source(f"p{i}")}

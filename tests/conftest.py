@@ -284,7 +284,7 @@ def plugin_wheel(cookies_session: object, workdir: Path) -> object:
             if source is not None:
                 module.write_text(source)
             pyproject = project / "pyproject.toml"
-            text = pyproject.read_text().replace(f'{name} = "1"', f'{name} = "{api}"')
+            text = pyproject.read_text().replace(".plugins.v1", f".plugins.v{api}")
             if distribution:
                 text = text.replace(f'name = "{baked.slug}-{name}"', f'name = "{distribution}"')
             pyproject.write_text(text)

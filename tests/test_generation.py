@@ -272,3 +272,12 @@ def test_a_host_without_search_is_whole(cookies: object, style: str, tmp_path: P
     assert " passed" in suite.stdout and "failed" not in suite.stdout and "skipped" not in suite.stdout
     assert "search" not in venv.host("my-app", "--help").stdout
     assert venv.host("my-app", "search", check=False).returncode == 2
+
+
+def test_every_pyproject_passes_validate_pyproject(baked: Baked, cookies: object) -> None:
+    """Standard metadata only: entry points included, as every build backend checks them."""
+    plugin_only = bake(cookies, scaffold="plugin-only", discovery=baked.style, plugin_name="weather")
+    paths = [*baked.project.rglob("pyproject.toml"), plugin_only / "pyproject.toml"]
+    assert len(paths) >= 3
+    for path in paths:
+        sh(sys.executable, "-m", "validate_pyproject", path)

@@ -26,7 +26,6 @@ PROG = "{{ cookiecutter.host_slug }}"
 ENV_PREFIX = "{{ cookiecutter.__env_prefix }}_"
 STYLE = "{{ cookiecutter.discovery }}"
 PLUGIN_GROUP = f"{PACKAGE}.plugins"
-API_GROUP = f"{PACKAGE}.plugin_api"
 
 #: The type of the ``run_host`` fixture.
 RunHost = Callable[..., "subprocess.CompletedProcess[str]"]
@@ -89,14 +88,13 @@ class Site:
     ) -> Path:
         """Install plugin `name`, as its own distribution, the way the baked style finds it.
 
-        `body` is the module's code after the import marker. `declared_api` goes
-        into the entry-point metadata (ignored by the other styles).
+        `body` is the module's code after the import marker. `declared_api` names
+        the entry-point group, ``<package>.plugins.v<N>`` (ignored by the other styles).
         """
         relative = plugin_file(name)
         self.write(relative, plugin_source(name, self.markers, body))
-        entry_points = {PLUGIN_GROUP: {name: relative.removesuffix(".py")}}
-        if declared_api is not None:
-            entry_points[API_GROUP] = {name: str(declared_api)}
+        group = PLUGIN_GROUP if declared_api is None else f"{PLUGIN_GROUP}.v{declared_api}"
+        entry_points = {group: {name: relative.removesuffix(".py")}}
         return self.install(
             distribution or f"{PROG}-{name}",
             version,

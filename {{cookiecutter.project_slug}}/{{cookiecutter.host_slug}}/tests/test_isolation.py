@@ -208,14 +208,38 @@ def test_api_version_declared_in_metadata_is_checked_before_import(
     assert sandbox.imports("current") == 1
 
 
-def test_unparsable_declared_api_version_falls_back_to_the_module(
-    site: Site, run_host: RunHost
+def test_a_group_with_an_unreadable_version_is_named_and_ignored(
+    site: Site, sandbox: Sandbox, run_host: RunHost
 ) -> None:
     site.add("odd", declared_api=1)
     info = next(site.path.glob("*odd*.dist-info"))
     entry_points = info / "entry_points.txt"
-    entry_points.write_text(entry_points.read_text().replace("odd = 1", "odd = one"))
-    assert listing(run_host("plugins", "--json"))["odd"]["status"] == "ok"
+    entry_points.write_text(entry_points.read_text().replace(".plugins.v1]", ".plugins.vone]"))
+    site.add("good", declared_api=1)
+    result = run_host("plugins", "--json")
+    assert "odd" not in listing(result) and listing(result)["good"]["status"] == "ok"
+    warning = next(line for line in result.stderr.splitlines() if ".plugins.vone" in line)
+    assert f"{PROG}-odd 1.0" in warning and "no plugin group" in warning
+    assert sandbox.imports("odd") == 0
+
+
+@pytest.mark.parametrize(
+    "reference", ["{module}:SELF", "{module} : SELF [extra]", "{module} [a, b]"]
+)
+def test_every_object_reference_the_specification_allows_is_loaded(
+    site: Site, run_host: RunHost, reference: str
+) -> None:
+    """module, module:attribute, spaces around the colon, and extras (what to install)."""
+    site.add("spec", OK + "\n\nimport sys as _sys\n\nSELF = _sys.modules[__name__]\n")
+    info = next(site.path.glob("*spec*.dist-info"))
+    entry_points = info / "entry_points.txt"
+    module = "fake_spec"
+    text = entry_points.read_text().replace(
+        f"spec = {module}", "spec = " + reference.format(module=module)
+    )
+    entry_points.write_text(text)
+    report = listing(run_host("plugins", "--json"))["spec"]
+    assert report["status"] == "ok", report
 {%- endif %}
 
 

@@ -2,14 +2,13 @@
 
 A plugin distribution declares, in its ``pyproject.toml``::
 
-    [project.entry-points."{{ cookiecutter.host_package }}.plugins"]
+    [project.entry-points."{{ cookiecutter.host_package }}.plugins.v1"]
     hello = "{{ cookiecutter.host_package }}_hello"
 
-    [project.entry-points."{{ cookiecutter.host_package }}.plugin_api"]
-    hello = "1"
-
-The second group states the plugin API version the plugin was written for, so an
-incompatible plugin is refused before any of its code runs.
+The group's name states the plugin API version the plugin was written for (``v1``),
+so an incompatible plugin is refused before any of its code runs. A plugin in the
+plain ``{{ cookiecutter.host_package }}.plugins`` group is checked after import only. Both are
+standard entry points (an object reference, ``module:attribute [extras]``).
 
 This reads the same metadata as the PyPA guide's ``entry_points(group=...)``, but
 walks sys.path itself, so that a distribution installed twice is reported
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from .records import Discovery, Found
 
 GROUP = "{{ cookiecutter.host_package }}.plugins"
-API_GROUP = "{{ cookiecutter.host_package }}.plugin_api"
 
 
 def find() -> tuple[Discovery, list[str]]:
@@ -46,7 +44,7 @@ def find() -> tuple[Discovery, list[str]]:
     for folder in (f for entry in sys.path for f in metadata_folders(entry)):
         dist = Distribution.at(folder)
         try:
-            points = [ep for ep in dist.entry_points if ep.group in (GROUP, API_GROUP)]
+            points = [ep for ep in dist.entry_points if _ours(ep.group)]
             if not points:
                 continue  # most distributions: do not parse their METADATA
             name, version = dist.metadata["Name"], dist.version
@@ -64,34 +62,48 @@ def find() -> tuple[Discovery, list[str]]:
             )
             continue
         folders.append(folder)
-        declared = {ep.name: ep.value for ep in points if ep.group == API_GROUP}
-        plugins.extend(
-            {
-                "name": ep.name,
-                "target": ep.value,
-                "distribution": name,
-                "version": version,
-                "location": folder,
-                "api_version": _integer(declared.get(ep.name)),
-            }
-            for ep in points
-            if ep.group == GROUP
-        )
+        for ep in points:
+            ours, api_version = _group(ep.group)
+            if not ours:
+                warnings.append(
+                    f"{name} {version} declares entry points in {ep.group!r}, which is no plugin "
+                    f"group of this host ({GROUP!r}, or {GROUP + '.v<N>'!r} for API version N); "
+                    "ignored"
+                )
+                continue
+            plugins.append(
+                {
+                    "name": ep.name,
+                    "target": ep.value,
+                    "distribution": name,
+                    "version": version,
+                    "location": folder,
+                    "api_version": api_version,
+                }
+            )
     return {"plugins": plugins, "warnings": warnings}, folders
 
 
 def load(found: Found) -> object:
-    """Import the object an entry point names: ``module`` or ``module:attribute``."""
-    module, _, attribute = found["target"].partition(":")
+    """Import what an entry point names: ``module`` or ``module:attribute``, extras aside."""
+    reference = found["target"].partition("[")[0]  # extras name what to install, not what to load
+    module, _, attribute = reference.partition(":")
     plugin: object = import_module(module.strip())
     for part in filter(None, attribute.strip().split(".")):
         plugin = getattr(plugin, part)
     return plugin
 
 
-def _integer(value: str | None) -> int | None:
-    """Parse a declared API version; an unparsable one counts as undeclared."""
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+def _ours(group: str) -> bool:
+    """Tell whether entry-point group `group` is this host's, or meant to be."""
+    return group == GROUP or group.startswith(GROUP + ".")
+
+
+def _group(group: str) -> tuple[bool, int | None]:
+    """Tell whether `group` is one of this host's plugin groups, and the API version it names."""
+    if group == GROUP:
+        return True, None
+    version = group.removeprefix(GROUP + ".v")
+    if version != group and version.isascii() and version.isdigit():
+        return True, int(version)
+    return False, None
