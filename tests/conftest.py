@@ -142,6 +142,7 @@ WHEELHOUSE_NEEDS = (
     *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
     *("tomli", "exceptiongroup", "colorama", "typing_extensions", "cookiecutter", "pip"),
 )
+SUPPORTED_PYTHONS = [f"3.{minor}" for minor in range(10, 15)]
 WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
 
 
@@ -150,10 +151,17 @@ def wheelhouse() -> Path:
     """Wheels of what the generated projects' tests need, fetched once per machine."""
     WHEELHOUSE.mkdir(parents=True, exist_ok=True)
     stamp = WHEELHOUSE / "needs.txt"
-    if not stamp.exists() or stamp.read_text() != "\n".join(WHEELHOUSE_NEEDS):
+    needs = "\n".join([*WHEELHOUSE_NEEDS, *(f"pytest, tomli, exceptiongroup for {v}" for v in SUPPORTED_PYTHONS)])
+    if not stamp.exists() or stamp.read_text() != needs:
         with timed("wheelhouse"):
             sh(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, *WHEELHOUSE_NEEDS)
-        stamp.write_text("\n".join(WHEELHOUSE_NEEDS))
+            # The generated suites run on every supported Python (test_pythons.py): pytest's
+            # wheels for each. pip evaluates markers for this Python, not the target, so
+            # what pytest needs on older ones only (tomli, exceptiongroup) is named.
+            for version in SUPPORTED_PYTHONS:
+                download = ("download", "-q", "--only-binary=:all:", "--python-version", version)
+                sh(sys.executable, "-m", "pip", *download, "-d", WHEELHOUSE, "pytest", "tomli", "exceptiongroup")
+        stamp.write_text(needs)
     return WHEELHOUSE
 
 

@@ -309,7 +309,7 @@ def test_html_with_utf16_charset(index: Index) -> None:
     index.serve("<a>my-app-x</a>".encode("utf-16"), "text/html; charset=utf-16")
     assert search_index(index.url, PREFIXES) == ["my-app-x"]
     index.serve("<a>my-app-x</a>".encode("utf-16-le"), "text/html; charset=UTF-16")
-    assert "response is not valid utf-16 (UTF-16 stream does not start with BOM)" in (
+    assert "response is not valid utf-16 (" in (  # the codec's own words vary by Python
         search_error(index.url)
     )
 
