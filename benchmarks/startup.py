@@ -54,7 +54,7 @@ RATIOS = (("run", "cli"), ("run", "base"), ("seed", "run"), ("cli", "base"), ("n
 TARGETS = {"run/cli": 1.2, "cli/base": 1.5}
 FLAT_LIMIT = 1.15  # run/cli at the largest N over run/cli at the smallest
 SETTLE_S = 2.5  # the host stores no cache while a watched folder changed < 2 s ago
-GENERATOR = "v1"  # bump when the generated wheels change, to drop cached ones
+GENERATOR = "v2"  # bump when the generated wheels change, to drop cached ones
 TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.project_slug}}")
 BIN = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
@@ -347,7 +347,7 @@ def settle(installed_at: float) -> None:
 def command_lines(venv: Venv, style: str, expected: int) -> dict[str, list[str]]:
     """Return the timed commands by name."""
     seed = SEEDS[style].format(
-        group=f"{PACKAGE}.plugins", prefix=f"{PACKAGE}_", namespace=f"{PACKAGE}.plugins"
+        group=f"{PACKAGE}.plugins.v1", prefix=f"{PACKAGE}_", namespace=f"{PACKAGE}.plugins"
     ) + SEED_CHECK.format(expected=expected)
     app, python = str(venv.script(SLUG)), str(venv.python)
     return {
