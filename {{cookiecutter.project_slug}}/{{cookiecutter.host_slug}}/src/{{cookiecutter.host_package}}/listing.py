@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.machinery import EXTENSION_SUFFIXES
+from _imp import extension_suffixes
 
 from .environment import metadata_folders
 
+EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .records import Discovery, Found
