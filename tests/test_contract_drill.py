@@ -105,6 +105,8 @@ CLI_EDITS = [
         "    return run(options.name, lambda plugin: call(plugin, text), debug=options.debug)\n\n\n"
         "def _plugins",
     ),
+    # `run --help` ends with the plugins it can run; the renamed command's help does.
+    ('command.lists_plugins = name == "run"', 'command.lists_plugins = name == "apply"'),
 ]
 
 TEST_CONTRACT_EDITS = [
