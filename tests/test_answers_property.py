@@ -44,6 +44,8 @@ def test_accepted_free_text_bakes_valid_toml(cookies: object, name: str, descrip
     answers = {"author_name": name, "description": description}
     if any(pre.problems(answered(k, v), CHOICES) for k, v in answers.items()):
         return
+    if any(mark in value for value in answers.values() for mark in ("{{", "{%", "{#")):
+        return  # cookiecutter renders answers as Jinja before the template sees them (README)
     project = bake(cookies, **answers)
     meta = tomllib.loads((project / "my-app" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert (meta["authors"][0]["name"], meta["description"]) == (name, description)
