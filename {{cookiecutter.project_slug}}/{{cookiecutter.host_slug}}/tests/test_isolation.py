@@ -145,7 +145,15 @@ def test_a_summary_that_cannot_be_shown_fails_only_that_plugin(
 
 INTERRUPTS = {
     "raised": "raise KeyboardInterrupt",
-    "signal": "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)",
+    # A process started in the background inherits SIGINT ignored (nohup, `&`), and then
+    # Python installs no handler: put back the one a terminal's Ctrl-C meets.
+    "signal": (
+        "import os, signal, time\n"
+        "if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:\n"
+        "    signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "time.sleep(30)"
+    ),
 }
 
 
