@@ -215,6 +215,24 @@ class Sandbox:
         )
 
 
+def modules_imported_by(sandbox: Sandbox, args: list[str]) -> set[str]:
+    """Run ``main(args)`` in a fresh interpreter in `sandbox`; return the modules it imported."""
+    code = (
+        f"import sys\nfrom {PACKAGE}.cli import main\nmain({args!r})\n"
+        "print('\\n--- modules ---', *sys.modules, sep='\\n')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=sandbox.env(),
+        cwd=sandbox.cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.rpartition("--- modules ---")[2].split())
+
+
 def listing(result: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
     """Parse the output of ``plugins --json`` into {name: report}."""
     assert result.returncode == 0, result.stderr
