@@ -54,8 +54,31 @@ def copy_template(copy: Path) -> Path:
     return copy
 
 
+# The generated host's switches: MY_APP_* for the default bake, and the same switches
+# under any other prefix a test bakes. One exported in the developer's shell
+# (MY_APP_LOAD_PLUGINS= hides every plugin) must not change what the tests see.
+HOST_PREFIX = "MY_APP_"
+HOST_SWITCHES = ("_DISABLE_PLUGINS", "_LOAD_PLUGINS", "_NO_PLUGIN_CACHE", "_SEARCH_TIMEOUT")
+
+
+def is_host_switch(name: str) -> bool:
+    """Whether an environment variable is one a generated host reads."""
+    return name.startswith(HOST_PREFIX) or name.endswith(HOST_SWITCHES)
+
+
+def without_host_switches(env: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    """A copy of `env` without any generated host's switches."""
+    return {key: value for key, value in env.items() if not is_host_switch(key)}
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Bake a pristine copy of this template, wherever pytest runs from and whatever was baked here."""
+    """Bake a pristine copy of this template, wherever pytest runs from and whatever was baked here.
+
+    The host's switches are dropped from this process's environment first, so that no
+    test, and nothing a test starts (also through ``{**os.environ, ...}``), inherits them.
+    """
+    for name in [name for name in os.environ if is_host_switch(name)]:
+        del os.environ[name]
     work = Path(tempfile.mkdtemp(prefix="template-tests-"))
     config.add_cleanup(lambda: shutil.rmtree(work, ignore_errors=True))
     config.option.template = str(copy_template(work / "template"))
@@ -70,8 +93,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def sh(*command: str | Path, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    """Run a command, capturing text output; on failure, fail with all it printed."""
+    """Run a command, capturing text output; on failure, fail with all it printed.
+
+    Without `env`, the command gets this process's environment without the host's switches.
+    """
     kwargs.setdefault("timeout", 600)
+    kwargs.setdefault("env", without_host_switches(os.environ))
     result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
         pytest.fail(
@@ -93,7 +120,7 @@ class Venv:
         self.bin = path / ("Scripts" if os.name == "nt" else "bin")
         self.python = self.bin / "python"
         # No bytecode written: tests run the generated code inside the shared bakes.
-        self.env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+        self.env = {**without_host_switches(os.environ), "XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
         for name in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH", "PYTHONUSERBASE", "PYTHONNOUSERSITE"):
             self.env.pop(name, None)
         # A venv has a user site only with the system site-packages; keep it private.
@@ -114,7 +141,7 @@ class Venv:
                 *offline,
                 "--disable-pip-version-check",
                 "-q",
-                env={**os.environ, **self.user_env},  # pip keeps the machine's own cache
+                env={**without_host_switches(os.environ), **self.user_env},  # pip keeps the machine's own cache
                 **kwargs,
             )
 
@@ -251,11 +278,17 @@ class Baked:
 
 
 @pytest.fixture(scope="session", params=STYLES)
-def baked(request: pytest.FixtureRequest, cookies_session: object, workdir: Path) -> Baked:
-    """The template baked with its defaults and each discovery style."""
+def baked(request: pytest.FixtureRequest, cookies_session: object, workdir: Path) -> Iterator[Baked]:
+    """The template baked with its defaults and each discovery style.
+
+    Tests share it, in any order, so none may write in it: they build, lint and test in
+    copies, or with caches and bytecode elsewhere. Its git status proves it at the end.
+    """
     style = request.param
     project = bake(cookies_session, discovery=style)
-    return Baked(style, project, workdir / f"dist-{style}")
+    yield Baked(style, project, workdir / f"dist-{style}")
+    status = sh("git", "status", "--porcelain", "--ignored", "--untracked-files=all", cwd=project).stdout
+    assert status == "", f"tests wrote into the shared bake {project}:\n{status}"
 
 
 @pytest.fixture(scope="session")
