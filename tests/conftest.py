@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from wheelhouse import SUPPORTED_PYTHONS, WHEELHOUSE
+from wheelhouse import is_filled as wheelhouse_is_filled
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
@@ -71,6 +73,18 @@ def without_host_switches(env: dict[str, str] | os._Environ[str]) -> dict[str, s
     return {key: value for key, value in env.items() if not is_host_switch(key)}
 
 
+def offline(env: dict[str, str]) -> dict[str, str]:
+    """`env` with pip and uv kept off the network, unless it says otherwise: the wheelhouse
+    is the only index (isolated builds install their backend from it, too)."""
+    defaults = {
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(WHEELHOUSE),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "UV_OFFLINE": "1",
+    }
+    return {**defaults, **env}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Bake a pristine copy of this template, wherever pytest runs from and whatever was baked here.
 
@@ -95,10 +109,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def sh(*command: str | Path, check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
     """Run a command, capturing text output; on failure, fail with all it printed.
 
-    Without `env`, the command gets this process's environment without the host's switches.
+    Without `env`, the command gets this process's environment without the host's
+    switches; with or without, pip and uv stay offline unless `env` says otherwise.
     """
     kwargs.setdefault("timeout", 600)
-    kwargs.setdefault("env", without_host_switches(os.environ))
+    env = kwargs.get("env")
+    kwargs["env"] = offline(without_host_switches(os.environ) if env is None else dict(env))  # type: ignore[call-overload]
     result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
         pytest.fail(
@@ -161,34 +177,12 @@ class Venv:
         return {r["name"]: r for r in reports}
 
 
-# The dev dependency group (pytest, ruff, mypy) and the build backend; uv's universal lock
-# also wants the wheels that only some Pythons or platforms install. cookiecutter: the
-# READMEs' printed commands run through `pipx run` and `uvx`, which install it afresh;
-# pip: pipx upgrades its own shared pip.
-WHEELHOUSE_NEEDS = (
-    *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
-    *("tomli", "exceptiongroup", "colorama", "typing_extensions", "cookiecutter", "pip"),
-)
-SUPPORTED_PYTHONS = [f"3.{minor}" for minor in range(10, 15)]
-WHEELHOUSE = Path(os.environ.get("TEMPLATE_TEST_WHEELHOUSE", ROOT / ".pytest_cache" / "wheelhouse"))
-
-
 @pytest.fixture(scope="session")
 def wheelhouse() -> Path:
-    """Wheels of what the generated projects' tests need, fetched once per machine."""
-    WHEELHOUSE.mkdir(parents=True, exist_ok=True)
-    stamp = WHEELHOUSE / "needs.txt"
-    needs = "\n".join([*WHEELHOUSE_NEEDS, *(f"pytest, tomli, exceptiongroup for {v}" for v in SUPPORTED_PYTHONS)])
-    if not stamp.exists() or stamp.read_text() != needs:
-        with timed("wheelhouse"):
-            sh(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, *WHEELHOUSE_NEEDS)
-            # The generated suites run on every supported Python (test_pythons.py): pytest's
-            # wheels for each. pip evaluates markers for this Python, not the target, so
-            # what pytest needs on older ones only (tomli, exceptiongroup) is named.
-            for version in SUPPORTED_PYTHONS:
-                download = ("download", "-q", "--only-binary=:all:", "--python-version", version)
-                sh(sys.executable, "-m", "pip", *download, "-d", WHEELHOUSE, "pytest", "tomli", "exceptiongroup")
-        stamp.write_text(needs)
+    """Wheels of what the generated projects' tests need, downloaded before the tests start
+    (the README's test command runs tests/wheelhouse.py): the tests need no network."""
+    if not wheelhouse_is_filled():
+        pytest.fail(f"the wheelhouse {WHEELHOUSE} is not filled: run `python tests/wheelhouse.py` first", pytrace=False)
     return WHEELHOUSE
 
 
