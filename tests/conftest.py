@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -184,6 +185,37 @@ def wheelhouse() -> Path:
     if not wheelhouse_is_filled():
         pytest.fail(f"the wheelhouse {WHEELHOUSE} is not filled: run `python tests/wheelhouse.py` first", pytrace=False)
     return WHEELHOUSE
+
+
+# How the tests run a generated suite: quietly, with the reason of every skip listed
+# (for assert_suite_passed), and no .pytest_cache written into the tree it runs in.
+SUITE = ("-q", "-rs", "-p", "no:cacheprovider")
+# A generated suite's summary line, as ``pytest -q`` ends: "12 passed, 1 skipped in 3.40s".
+SUMMARY = re.compile(r"^=*\s*((?:\d+ [a-z]+(?:, )?)+) in [\d.]+s\b", re.MULTILINE)
+# SKIPPED lines of ``-rs``: "SKIPPED [1] tests/test_cli.py:74: reason".
+SKIPPED = re.compile(r"^SKIPPED \[(\d+)\] ([^\n]*)$", re.MULTILINE)
+# Skips of the host's suite that depend on the machine, not on the code: only root can
+# hand a folder to another user (CI runners are not root).
+HOST_SKIPS: tuple[str, ...] = () if os.name == "posix" and os.geteuid() == 0 else ("only root can give",)
+
+
+def assert_suite_passed(result: subprocess.CompletedProcess[str] | str, allowed_skips: tuple[str, ...] = ()) -> None:
+    """Fail unless every pytest summary in the output says passed, with no failure or error,
+    and every skip is an expected one: its reason (``-rs`` lists them) contains one of
+    `allowed_skips`. A skipped test proves nothing, so an unexpected one is a failure."""
+    output = result if isinstance(result, str) else result.stdout
+    summaries = SUMMARY.findall(output)
+    assert summaries, f"no pytest summary line in:\n{output}"
+    for summary in summaries:
+        counts = {word: int(n) for n, word in re.findall(r"(\d+) ([a-z]+)", summary)}
+        assert counts.get("passed", 0) > 0, f"nothing passed: {summary}\n{output}"
+        bad = {k: v for k, v in counts.items() if k in ("failed", "error", "errors", "xpassed", "xfailed")}
+        assert not bad, f"{summary}\n{output}"
+        if counts.get("skipped"):
+            reasons = SKIPPED.findall(output)
+            assert reasons, f"skips without reasons (run pytest with -rs): {summary}\n{output}"
+            unexpected = [reason for _, reason in reasons if not any(a in reason for a in allowed_skips)]
+            assert not unexpected, "unexpected skips:\n" + "\n".join(unexpected)
 
 
 def tools_env(home: Path, *find_links: Path) -> dict[str, str]:

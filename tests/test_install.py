@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Baked, Venv, bake, plugin_module, sh
+from conftest import HOST_SKIPS, SUITE, Baked, Venv, assert_suite_passed, bake, plugin_module, sh
 
 
 def assert_discovered(venv: Venv, baked: Baked, **env: str) -> None:
@@ -38,8 +38,8 @@ def test_installed_from_a_built_distribution(host_env: Venv, baked: Baked, kind:
     host_env.pip("install", wheel if kind == "wheel" else sdist)
     try:
         assert_discovered(host_env, baked)
-        with_tests = host_env.run(host_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=baked.plugin_dir)
-        assert " passed" in with_tests.stdout
+        with_tests = host_env.run(host_env.python, "-m", "pytest", *SUITE, cwd=baked.plugin_dir)
+        assert_suite_passed(with_tests)
     finally:
         host_env.pip("uninstall", "-y", baked.plugin_project)
     assert baked.plugin not in host_env.plugins(baked.slug)
@@ -80,8 +80,8 @@ def test_installed_with_pip_user(baked: Baked, tmp_path: Path) -> None:
 
 
 def test_generated_host_test_suite_passes(host_env: Venv, baked: Baked) -> None:
-    result = host_env.run(host_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=baked.host_dir)
-    assert " passed" in result.stdout and " failed" not in result.stdout
+    result = host_env.run(host_env.python, "-m", "pytest", *SUITE, cwd=baked.host_dir)
+    assert_suite_passed(result, HOST_SKIPS)
 
 
 def test_generated_code_runs_on_the_python_it_claims(baked: Baked) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, PIPX, UVX, WHEELHOUSE, Baked, Venv, files, sh, timed, tools_env
+from conftest import GIT, PIPX, SUITE, UVX, WHEELHOUSE, Baked, Venv, assert_suite_passed, files, sh, timed, tools_env
 
 
 def printed_command(host_readme: Path) -> list[str]:
@@ -56,8 +56,8 @@ def test_installed_next_to_an_earlier_host_both_plugins_run(
         assert plugins[baked.plugin]["status"] == plugins["weather"]["status"] == "ok"
         assert plugins["weather"]["distribution"] == f"{baked.slug}-weather"
         assert "Hello, Ada!" in host_env.host(baked.slug, "run", "weather", "Ada").stdout
-        own_tests = host_env.run(host_env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=weather)
-        assert " passed" in own_tests.stdout
+        own_tests = host_env.run(host_env.python, "-m", "pytest", *SUITE, cwd=weather)
+        assert_suite_passed(own_tests)
         sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=weather)
         sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=weather)
     finally:
@@ -145,8 +145,8 @@ def test_a_plugin_only_project_passes_its_own_ci_with_an_unpublished_host(
         "from importlib.metadata import distribution as d; print(d('my-app').read_text('direct_url.json'))",
     )
     assert host_repo.as_posix() in direct.stdout, "the host came from its git source"
-    tests = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=plugin)
-    assert " passed" in tests.stdout and "skipped" not in tests.stdout
+    tests = venv.run(venv.python, "-m", "pytest", *SUITE, cwd=plugin)
+    assert_suite_passed(tests)
     assert venv.plugins("my-app")["weather"]["status"] == "ok"
 
 

@@ -13,7 +13,22 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
-from conftest import GIT, ROOT, SCAFFOLDS, STYLES, Baked, Venv, bake, commit, files, sh, timed
+from conftest import (
+    GIT,
+    HOST_SKIPS,
+    ROOT,
+    SCAFFOLDS,
+    STYLES,
+    SUITE,
+    Baked,
+    Venv,
+    assert_suite_passed,
+    bake,
+    commit,
+    files,
+    sh,
+    timed,
+)
 
 TOOLS = Path(sys.executable).parent
 HASH_PIN = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+(\.\d+)*)$")
@@ -98,7 +113,7 @@ def test_the_uv_workspace_syncs_runs_and_type_checks(baked: Baked, uv_env: dict[
     reports = {r["name"]: r for r in json.loads(uv(uv_env, "run", baked.slug, "plugins", "--json", cwd=work))}
     assert reports[baked.plugin]["status"] == "ok"
     assert "Hello, Ada!" in uv(uv_env, "run", baked.slug, "run", baked.plugin, "Ada", cwd=work)
-    assert " passed" in uv(uv_env, "run", "pytest", "-q", "-p", "no:cacheprovider", baked.plugin_project, cwd=work)
+    assert_suite_passed(uv(uv_env, "run", "pytest", *SUITE, baked.plugin_project, cwd=work))
 
     def run(*args: str, cwd: Path) -> str:
         return uv(uv_env, "run", *args, cwd=cwd)
@@ -120,7 +135,7 @@ def test_the_host_tests_pass_under_uv(baked: Baked, uv_env: dict[str, str], tmp_
         pytest.skip("the host's own suite runs under pip for every style (test_install); once under uv is enough")
     work = pristine(baked.project, tmp_path)
     uv(uv_env, "sync", "--all-packages", cwd=work)
-    assert " passed" in uv(uv_env, "run", "pytest", "-q", "-p", "no:cacheprovider", baked.slug, cwd=work)
+    assert_suite_passed(uv(uv_env, "run", "pytest", *SUITE, baked.slug, cwd=work), HOST_SKIPS)
 
 
 def host_repository(baked: Baked, tmp_path: Path) -> str:
@@ -144,7 +159,7 @@ def test_a_plugin_only_project_takes_its_host_from_host_source_under_uv(
     assert f'source = {{ git = "{url}?subdirectory={baked.slug}#' in lock, "the host came from its git source"
     reports = {r["name"]: r for r in json.loads(uv(uv_env, "run", baked.slug, "plugins", "--json", cwd=plugin))}
     assert reports["weather"]["status"] == "ok"
-    assert " passed" in uv(uv_env, "run", "pytest", "-q", "-p", "no:cacheprovider", cwd=plugin)
+    assert_suite_passed(uv(uv_env, "run", "pytest", *SUITE, cwd=plugin))
     uv(uv_env, "run", "mypy", cwd=plugin)
     release_build(uv_env, plugin)
 
@@ -177,8 +192,8 @@ def test_the_pip_path_installs_the_dev_group_and_type_checks(baked: Baked, wheel
     venv = Venv(tmp_path / "venv", tmp_path / "cache")
     venv.pip("install", "--group", "dev", "-e", f"./{baked.slug}", "-e", f"./{baked.plugin_project}", cwd=work)
     assert venv.plugins(baked.slug)[baked.plugin]["status"] == "ok"
-    tests = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=work / baked.plugin_project)
-    assert " passed" in tests.stdout
+    tests = venv.run(venv.python, "-m", "pytest", *SUITE, cwd=work / baked.plugin_project)
+    assert_suite_passed(tests)
 
     def run(*args: str, cwd: Path) -> str:
         return venv.run(venv.bin / args[0], *args[1:], cwd=cwd).stdout
