@@ -295,6 +295,59 @@ def test_a_hit_does_not_read_package_metadata(site: Site, run_host: RunHost) -> 
 {%- endif %}
 
 
+METADATA_FILES = {"METADATA", "RECORD", "entry_points.txt", "PKG-INFO"}
+
+# Put first on PYTHONPATH: logs the path of every file the process opens, through the
+# "open" audit event (open(), io.open, os.open), to the file AUDIT_OPEN_LOG names.
+AUDIT_OPENS = """\
+import atexit, os, sys
+
+_log = os.environ.get("AUDIT_OPEN_LOG")
+if _log:
+    _opened = []
+
+    def _hook(event, args):
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            _opened.append(os.fsdecode(args[0]))
+
+    sys.addaudithook(_hook)
+
+    def _write():
+        with open(_log, "w", encoding="utf-8") as out:
+            out.write("\\n".join(_opened))
+
+    atexit.register(_write)
+"""
+
+
+def test_a_second_start_opens_no_metadata(
+    sandbox: Sandbox, make_site: Callable[[], Site], run_host: RunHost
+) -> None:
+    """The cache hit, seen from outside: the first start reads the plugins' metadata
+    files, the second opens none of them (in any folder), and reports the same."""
+    audit = make_site()  # first on PYTHONPATH, so its sitecustomize is the one imported
+    audit.write("sitecustomize.py", AUDIT_OPENS)
+    site = make_site()
+    site.add("alpha")
+    site.add("beta")
+    audit.settle()
+    site.settle()
+
+    def start(n: int) -> tuple[dict[str, Any], set[str]]:
+        log = sandbox.root / f"opened-{n}.txt"
+        result = run_host("plugins", "--json", env={"AUDIT_OPEN_LOG": str(log)})
+        opened = set(log.read_text(encoding="utf-8").splitlines())
+        return listing(result), {path for path in opened if Path(path).name in METADATA_FILES}
+
+    first, read_first = start(1)
+    second, read_second = start(2)
+    assert {"alpha", "beta"} <= first.keys()
+    assert read_first, "a miss reads metadata (or the audit hook saw nothing)"
+    assert len(cache_files(sandbox)) == 1
+    assert read_second == set(), f"a hit opened {sorted(read_second)}"
+    assert second == first
+
+
 def test_a_relative_sys_path_entry_is_cached_per_directory(
     site: Site, sandbox: Sandbox, tmp_path: Path
 ) -> None:
