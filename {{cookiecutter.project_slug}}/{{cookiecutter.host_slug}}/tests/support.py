@@ -11,6 +11,7 @@ a test can tell whether, and how often, a plugin's code ran.
 from __future__ import annotations
 
 import compileall
+import importlib
 import json
 import os
 import shutil
@@ -190,6 +191,19 @@ class Sandbox:
                 env[key] = value
         return env
 
+    def alone(self) -> Path:
+        """Return a folder holding a copy of the host package and nothing else.
+
+        With ``python -S`` and this folder after the sites on PYTHONPATH, the host sees
+        no distribution but the sandbox's: the environment the tests run in may hold
+        real plugins (the workspace README installs the example plugin beside the host).
+        """
+        folder = self.root / "host-alone"
+        if not folder.exists():
+            package = Path(importlib.import_module(PACKAGE).__file__ or "").parent
+            shutil.copytree(package, folder / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+        return folder
+
     def run(
         self,
         *args: str,
@@ -197,16 +211,22 @@ class Sandbox:
         cwd: Path | None = None,
         python: Iterable[str] = (),
         timeout: float = 60,
+        alone: bool = False,
     ) -> subprocess.CompletedProcess[str]:
         """Run ``python -m {{ cookiecutter.host_package }} ARGS`` in a subprocess and capture its output.
 
         `env` adds to (or, with None values, removes from) the environment;
         `python` holds interpreter options such as ``["-X", "importtime"]``; a host
-        still running after `timeout` seconds fails the test.
+        still running after `timeout` seconds fails the test. `alone`: the host sees
+        the sandbox's plugins only, none installed in the environment (see ``alone()``).
         """
+        environment = self.env(env)
+        if alone:
+            python = ["-S", *python]
+            environment["PYTHONPATH"] = os.pathsep.join([*map(str, self.sites), str(self.alone())])
         return subprocess.run(
             [sys.executable, *python, "-m", PACKAGE, *args],
-            env=self.env(env),
+            env=environment,
             cwd=cwd or self.cwd,
             capture_output=True,
             encoding="utf-8",
