@@ -75,15 +75,16 @@ def without_host_switches(env: dict[str, str] | os._Environ[str]) -> dict[str, s
 
 
 def offline(env: dict[str, str]) -> dict[str, str]:
-    """`env` with pip and uv kept off the network, unless it says otherwise: the wheelhouse
-    is the only index (isolated builds install their backend from it, too)."""
+    """`env` with pip and uv kept off the network: the wheelhouse is the only index
+    (isolated builds install their backend from it, too). A value the test set itself
+    stays; one merely inherited from the machine (its own PIP_FIND_LINKS) does not."""
     defaults = {
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(WHEELHOUSE),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "UV_OFFLINE": "1",
     }
-    return {**defaults, **env}
+    return {**env, **{key: value for key, value in defaults.items() if env.get(key) == os.environ.get(key)}}
 
 
 def pytest_configure(config: pytest.Config) -> None:
