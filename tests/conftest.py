@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from wheelhouse import SUPPORTED_PYTHONS, WHEELHOUSE
+from wheelhouse import WHEELHOUSE
 from wheelhouse import is_filled as wheelhouse_is_filled
 
 ROOT = Path(__file__).resolve().parents[1]

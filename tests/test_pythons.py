@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SUPPORTED_PYTHONS as SUPPORTED
 from conftest import Baked, sh, timed
+from wheelhouse import SUPPORTED_PYTHONS as SUPPORTED
 
 
 def version_of(python: Path) -> str | None:
