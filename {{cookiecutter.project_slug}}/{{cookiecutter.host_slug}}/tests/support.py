@@ -201,7 +201,12 @@ class Sandbox:
         folder = self.root / "host-alone"
         if not folder.exists():
             package = Path(importlib.import_module(PACKAGE).__file__ or "").parent
-            shutil.copytree(package, folder / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+            (folder / PACKAGE).mkdir(parents=True)
+            # The host's modules only: plugins installed into the same folder (a namespace
+            # portion in site-packages) live in its sub-folders.
+            for module in package.iterdir():
+                if module.is_file():
+                    shutil.copy2(module, folder / PACKAGE / module.name)
         return folder
 
     def run(
