@@ -8,7 +8,7 @@ Many editable installs are no folder on sys.path but an import hook (a finder on
 ``sys.meta_path``): setuptools for a flat layout, hatchling's ``dev-mode-exact``,
 pdm-backend's ``editables``, meson-python, scikit-build-core. No listing sees
 what they serve, so :func:`add_editables` asks what the installation records
-(direct_url.json, top_level.txt, the project folder) for candidate names and
+(RECORD, direct_url.json, top_level.txt, the project folder) for candidate names and
 keeps those that the import system would import (``importlib.util.find_spec``).
 """
 
@@ -81,6 +81,7 @@ class Owners:
         self._prefix = prefix
         self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._sources: dict[str, tuple[str, str]] = {}
+        self._with_pth: list[tuple[str, str, str, str]] = []
         self._read = False
 
     def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
@@ -95,6 +96,15 @@ class Owners:
         if not self._read:
             self._read_records()
         self._files.setdefault((entry, relative), []).append(owner)
+
+    def with_pth(self) -> list[tuple[str, str, str, str]]:
+        """Return the distributions whose RECORD lists a ``.pth`` file, first entry first.
+
+        Each is (sys.path entry, metadata folder, name, version); every editable install is one.
+        """
+        if not self._read:
+            self._read_records()
+        return self._with_pth
 
     def all_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
         """Return every (name, version) whose RECORD lists `relative` in sys.path entry `entry`."""
@@ -113,9 +123,12 @@ class Owners:
                 except (OSError, UnicodeDecodeError):
                     continue
                 mine = [p for p in paths if p.startswith(self._prefix)]
-                sources = [s for p in paths if p.endswith(".pth") for s in _pth_folders(entry, p)]
-                name, version = name_and_version(folder) if mine or sources else (None, None)
+                pth = [p for p in paths if p.endswith(".pth")]
+                sources = [s for p in pth for s in _pth_folders(entry, p)]
+                name, version = name_and_version(folder) if mine or pth else (None, None)
                 if name and version:
+                    if pth:
+                        self._with_pth.append((entry, folder, name, version))
                     for path in mine:
                         self._files.setdefault((entry, path), []).append((name, version))
                     for source in sources:
@@ -172,8 +185,8 @@ def add_editables(
     order = {entry: index for index, entry in reversed(list(enumerate(sys.path)))}
     added: list[Module] = []
     folders: list[str] = []
-    for entry, name, version, project, top_level in editable_installs():
-        roots = [project, os.path.join(project, "src")]
+    for entry, name, version, project, top_level in editable_installs(owners):
+        roots = [project, os.path.join(project, "src")] if project else []
         if namespace:
             roots = [os.path.join(root, *namespace.split(".")) for root in roots]
         folders += roots
@@ -213,21 +226,19 @@ def _offered(
     return {m for m in names if m.isidentifier() and m.startswith(prefix) and m != prefix}
 
 
-def editable_installs() -> list[tuple[str, str, str, str, list[str]]]:
-    """Return every editable install on sys.path, first entry first.
+def editable_installs(owners: Owners) -> list[tuple[str, str, str, str, list[str]]]:
+    """Return every install that may be editable, first sys.path entry first.
 
-    Each is (sys.path entry of its metadata, name, version, project folder, the
-    top-level names in its top_level.txt). The installer says an install is
-    editable, and where its project is, in direct_url.json (PEP 610).
+    Each is (sys.path entry of its metadata, name, version, project folder or "",
+    the top-level names in its top_level.txt). Every editable install ships a
+    ``.pth`` file (a folder, or an ``import`` line that installs a hook), which its
+    RECORD lists; the installer says where its project is in direct_url.json
+    (PEP 610). Only those few metadata folders are read further.
     """
-    found = []
-    for entry in sys.path:
-        for folder in metadata_folders(entry):
-            project = _editable_project(folder)
-            name, version = name_and_version(folder) if project else (None, None)
-            if project and name and version:
-                found.append((entry, name, version, project, _lines(folder, "top_level.txt")))
-    return found
+    return [
+        (entry, name, version, _editable_project(folder) or "", _lines(folder, "top_level.txt"))
+        for entry, folder, name, version in owners.with_pth()
+    ]
 
 
 def spec_location(target: str) -> str | None:
