@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # also wants the wheels that only some Pythons or platforms install. cookiecutter: the
 # READMEs' printed commands run through `pipx run` and `uvx`, which install it afresh;
 # pip: pipx upgrades its own shared pip, and the generated README's pip path upgrades it.
+# The other build backends: test_editables.py installs plugins with each editable mode.
 NEEDS = (
     *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
     *("tomli", "exceptiongroup", "colorama", "typing_extensions", "cookiecutter", "pip"),
+    *("setuptools>=64", "pdm-backend", "meson-python", "meson", "ninja", "scikit-build-core"),
 )
 # The generated suites run on every supported Python (test_pythons.py): pytest's wheels
 # for each. pip evaluates markers for this Python, not the target, so what pytest needs on

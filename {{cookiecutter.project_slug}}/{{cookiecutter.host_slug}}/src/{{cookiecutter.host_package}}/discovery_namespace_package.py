@@ -10,6 +10,10 @@ A namespace sub-package only searches its parent's ``__path__``; the host's
 (a *portion*) is listed directly, as the PyPA guide's ``pkgutil.iter_modules()``
 snippet does, and only the plugins a command needs are imported.
 
+An editable install that an import hook serves (no folder on sys.path) is found
+from what its installation records, and kept if the import system would import
+it from the namespace that :func:`load` builds.
+
 The PyPA guide warns that one plugin shipping an ``__init__.py`` in the wrong place
 breaks the namespace for everyone. The host detects that and warns, naming the
 distribution, and builds the namespace from every portion regardless.
@@ -62,34 +66,45 @@ def find() -> tuple[Discovery, list[str]]:
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
-    from .listing import Owners, modules, plugins_from_modules  # only when the cache misses
+    from .listing import Owners, add_editables, modules, plugins_from_modules  # on a cache miss
 
     owners = Owners(_PACKAGE + "/")
     folders = _package_folders()
     namespace = _portions(folders)
-    found = [
+    listed = [
         (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
         for portion in namespace
         for name, path in modules(portion)
     ]
     misplaced = _misplaced_inits(folders, owners)
+    _build_namespace()  # as load() will import from it, so that the import system answers alike
+    found, editables = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
     result = plugins_from_modules(found, owners)
     result["warnings"] = misplaced + result["warnings"]
-    return result, [*sys.path, *folders, *namespace]
+    return result, [*sys.path, *folders, *namespace, *editables]
 
 
 def load(found: Found) -> object:
     """Import a plugin module from the namespace, built from every portion."""
-    if NAMESPACE not in sys.modules:
-        # Build the namespace explicitly: a stray plugins/__init__.py in one portion
-        # would otherwise turn it into a regular package and hide all the others.
-        spec = ModuleSpec(NAMESPACE, None, is_package=True)
-        spec.submodule_search_locations = portions()
-        namespace = type(sys)(NAMESPACE)
-        namespace.__spec__ = spec
-        namespace.__path__ = spec.submodule_search_locations
-        sys.modules[NAMESPACE] = namespace
+    _build_namespace()
     return _import(found["target"])
+
+
+def _build_namespace() -> None:
+    """Make ``{{ cookiecutter.host_package }}.plugins`` a namespace of every portion on sys.path, unless imported.
+
+    Built explicitly: a stray plugins/__init__.py in one portion would otherwise
+    turn it into a regular package and hide all the others. Import hooks of
+    editable installs serve their plugins' full names into it.
+    """
+    if NAMESPACE in sys.modules:
+        return
+    spec = ModuleSpec(NAMESPACE, None, is_package=True)
+    spec.submodule_search_locations = portions()
+    namespace = type(sys)(NAMESPACE)
+    namespace.__spec__ = spec
+    namespace.__path__ = spec.submodule_search_locations
+    sys.modules[NAMESPACE] = namespace
 
 
 def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:

@@ -4,6 +4,8 @@ A plugin distribution ships a module or package such as ``{{ cookiecutter.host_p
 host lists sys.path for names with the ``{{ cookiecutter.host_package }}_`` prefix, as the PyPA guide's
 ``pkgutil.iter_modules()`` snippet does, and imports only the plugins a command
 needs. Listing the folders directly is several times faster than pkgutil.
+Editable installs that an import hook serves (no folder on sys.path) are found
+from what their installation records, and kept if Python would import them.
 
 Only the sys.path entries are searched, so run the console script (or
 ``python -P -m {{ cookiecutter.host_package }}``): ``python -m`` and ``python -c`` put the current
@@ -26,14 +28,16 @@ def find() -> tuple[Discovery, list[str]]:
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
-    from .listing import Owners, modules, plugins_from_modules  # only when the cache misses
+    from .listing import Owners, add_editables, modules, plugins_from_modules  # on a cache miss
 
-    found = [
+    listed = [
         (entry, relative, module[len(PREFIX) :], module)
         for entry in sys.path
         for module, relative in modules(entry, PREFIX)
     ]
-    return plugins_from_modules(found, Owners(PREFIX)), list(sys.path)
+    owners = Owners(PREFIX)
+    found, folders = add_editables(listed, owners, PREFIX)  # those an import hook serves
+    return plugins_from_modules(found, owners), [*sys.path, *folders]
 
 
 def load(found: Found) -> object:

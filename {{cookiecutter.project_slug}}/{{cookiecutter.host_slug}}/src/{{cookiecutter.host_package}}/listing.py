@@ -3,6 +3,13 @@
 The naming-convention and namespace-package styles find plugins by listing
 folders, as the PyPA guide's ``pkgutil.iter_modules()`` snippets do, but without
 importing pkgutil (~10 ms); the owner of a module comes from the RECORD files.
+
+Many editable installs are no folder on sys.path but an import hook (a finder on
+``sys.meta_path``): setuptools for a flat layout, hatchling's ``dev-mode-exact``,
+pdm-backend's ``editables``, meson-python, scikit-build-core. No listing sees
+what they serve, so :func:`add_editables` asks what the installation records
+(RECORD, direct_url.json, top_level.txt, the project folder) for candidate names and
+keeps those that the import system would import (``importlib.util.find_spec``).
 """
 
 from __future__ import annotations
@@ -11,12 +18,15 @@ import os
 import sys
 from _imp import extension_suffixes
 
-from .environment import metadata_folders
+from .environment import metadata_folders, normalize
 
 EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .records import Discovery, Found
+
+    #: (sys.path entry, the module's path relative to it, plugin name, import name).
+    Module = tuple[str, str, str, str]
 
 
 def modules(folder: str, prefix: str = "") -> list[tuple[str, str]]:
@@ -71,6 +81,7 @@ class Owners:
         self._prefix = prefix
         self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._sources: dict[str, tuple[str, str]] = {}
+        self._with_pth: list[tuple[str, str, str, str]] = []
         self._read = False
 
     def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
@@ -79,6 +90,21 @@ class Owners:
         if owners:
             return owners[0]
         return self._sources.get(_real(entry)) or (None, None)
+
+    def add(self, entry: str, relative: str, owner: tuple[str, str]) -> None:
+        """Record that `owner` installed `relative` into `entry`, as no RECORD says."""
+        if not self._read:
+            self._read_records()
+        self._files.setdefault((entry, relative), []).append(owner)
+
+    def with_pth(self) -> list[tuple[str, str, str, str]]:
+        """Return the distributions whose RECORD lists a ``.pth`` file, first entry first.
+
+        Each is (sys.path entry, metadata folder, name, version); every editable install is one.
+        """
+        if not self._read:
+            self._read_records()
+        return self._with_pth
 
     def all_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
         """Return every (name, version) whose RECORD lists `relative` in sys.path entry `entry`."""
@@ -97,16 +123,19 @@ class Owners:
                 except (OSError, UnicodeDecodeError):
                     continue
                 mine = [p for p in paths if p.startswith(self._prefix)]
-                sources = [s for p in paths if p.endswith(".pth") for s in _pth_folders(entry, p)]
-                name, version = name_and_version(folder) if mine or sources else (None, None)
+                pth = [p for p in paths if p.endswith(".pth")]
+                sources = [s for p in pth for s in _pth_folders(entry, p)]
+                name, version = name_and_version(folder) if mine or pth else (None, None)
                 if name and version:
+                    if pth:
+                        self._with_pth.append((entry, folder, name, version))
                     for path in mine:
                         self._files.setdefault((entry, path), []).append((name, version))
                     for source in sources:
                         self._sources.setdefault(source, (name, version))
 
 
-def plugins_from_modules(found: list[tuple[str, str, str, str]], owners: Owners) -> Discovery:
+def plugins_from_modules(found: list[Module], owners: Owners) -> Discovery:
     """Describe the plugin modules found on sys.path; the first of each name wins.
 
     `found` holds, in sys.path order, (sys.path entry, the module's path relative to
@@ -134,6 +163,142 @@ def plugins_from_modules(found: list[tuple[str, str, str, str]], owners: Owners)
             }
         )
     return {"plugins": plugins, "warnings": warnings}
+
+
+def add_editables(
+    found: list[Module], owners: Owners, prefix: str, namespace: str = ""
+) -> tuple[list[Module], list[str]]:
+    """Add to `found` the plugins that editable installs serve through an import hook.
+
+    A candidate is a module named by the installation: its distribution's name,
+    top_level.txt, or a module in its project folder (or ``src``). It is a plugin
+    only if the import system would import it, and from a file; a name that the
+    listing found already keeps what the listing found. Plugin modules are named
+    ``<prefix><plugin>`` (top level), or, with `namespace`, ``<namespace>.<plugin>``
+    from distributions named ``<prefix><plugin>``.
+
+    Returns every module in sys.path order (an editable's is placed at the entry
+    that holds its metadata), and the folders whose changes make this stale.
+    """
+    targets = {target for *_, target in found}
+    seen = {_real(os.path.join(entry, relative)) for entry, relative, *_ in found}
+    order = {entry: index for index, entry in reversed(list(enumerate(sys.path)))}
+    added: list[Module] = []
+    folders: list[str] = []
+    for entry, name, version, project, top_level in editable_installs(owners):
+        roots = [project, os.path.join(project, "src")] if project else []
+        if namespace:
+            roots = [os.path.join(root, *namespace.split(".")) for root in roots]
+        folders += roots
+        for module in sorted(_offered(name, top_level, roots, prefix, namespace)):
+            target = f"{namespace}.{module}" if namespace else module
+            location = None if target in targets else spec_location(target)
+            if location is None or _real(location) in seen:
+                continue
+            targets.add(target)
+            seen.add(_real(location))
+            plugin = module if namespace else module[len(prefix) :]
+            added.append((entry, location, plugin, target))
+            owners.add(entry, location, (name, version))
+            folders += _holders(location)
+    merged = sorted([*found, *added], key=lambda module: order.get(module[0], len(order)))
+    return merged, folders
+
+
+def _holders(location: str) -> list[str]:
+    """Return the folders whose listing shows module file `location`: its own, and a package's."""
+    folder = os.path.dirname(location)
+    if os.path.basename(location).startswith("__init__."):
+        return [folder, os.path.dirname(folder)]
+    return [folder]
+
+
+def _offered(
+    name: str, top_level: list[str], roots: list[str], prefix: str, namespace: str
+) -> set[str]:
+    """Return the plugin module names an editable install may offer (see add_editables)."""
+    own = normalize(name).replace("-", "_")
+    if namespace:
+        names = {own[len(prefix) :]} if own.startswith(prefix) else set()
+        names.update(module for root in roots for module, _ in modules(root))
+        return {module for module in names if module.isidentifier()}
+    names = {own, *top_level, *(module for root in roots for module, _ in modules(root, prefix))}
+    return {m for m in names if m.isidentifier() and m.startswith(prefix) and m != prefix}
+
+
+def editable_installs(owners: Owners) -> list[tuple[str, str, str, str, list[str]]]:
+    """Return every install that may be editable, first sys.path entry first.
+
+    Each is (sys.path entry of its metadata, name, version, project folder or "",
+    the top-level names in its top_level.txt). Every editable install ships a
+    ``.pth`` file (a folder, or an ``import`` line that installs a hook), which its
+    RECORD lists; the installer says where its project is in direct_url.json
+    (PEP 610). Only those few metadata folders are read further.
+    """
+    return [
+        (entry, name, version, _editable_project(folder) or "", _lines(folder, "top_level.txt"))
+        for entry, folder, name, version in owners.with_pth()
+    ]
+
+
+def spec_location(target: str) -> str | None:
+    """Return the file that Python would import module `target` from, or None.
+
+    Asks the import system, import hooks included, without running the module
+    (a dotted name's parents must be imported already).
+    """
+    from importlib.util import find_spec  # only when the cache misses and an editable may offer one
+
+    try:
+        spec = find_spec(target)
+    except Exception:  # a finder that fails cannot import it either
+        return None
+    if spec is None or not spec.has_location or not isinstance(spec.origin, str):
+        return None
+    return spec.origin
+
+
+def _editable_project(folder: str) -> str | None:
+    """Return the project folder of an editable install's metadata `folder`, or None."""
+    try:
+        with open(os.path.join(folder, "direct_url.json"), encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if '"editable"' not in text:  # most are not: spare them json (and re, ~4 ms)
+        return None
+    import json
+
+    try:
+        record = json.loads(text)
+        editable = record["dir_info"]["editable"] is True
+        url = record["url"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not editable or not isinstance(url, str) or not url.startswith("file://"):
+        return None
+    return _file_path(url)
+
+
+def _file_path(url: str) -> str:
+    """Return the local path of a ``file://`` URL."""
+    path = url.removeprefix("file://").removeprefix("localhost")
+    if "%" in path:
+        from urllib.parse import unquote
+
+        path = unquote(path)
+    if os.name == "nt" and path[:1] == "/" and path[2:3] == ":":
+        path = path[1:]  # file:///C:/project
+    return os.path.normpath(path)
+
+
+def _lines(folder: str, filename: str) -> list[str]:
+    """Return the non-empty lines of a metadata file, or none if it is missing."""
+    try:
+        with open(os.path.join(folder, filename), encoding="utf-8") as file:
+            return [line.strip() for line in file if line.strip()]
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def _real(folder: str) -> str:
