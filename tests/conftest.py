@@ -178,6 +178,23 @@ class Venv:
         reports = json.loads(self.host(slug, "plugins", "--json", **kwargs).stdout)
         return {r["name"]: r for r in reports}
 
+    @property
+    def site(self) -> Path:
+        """The environment's site-packages."""
+        return next(self.path.glob("lib/python*/site-packages"), None) or self.path / "Lib" / "site-packages"
+
+    def settle(self, *more: Path) -> None:
+        """Date the folders of site-packages and of `more` 10 s back, so that the host trusts
+        and caches them: it stores no discovery result while a folder it reads is newer than 2 s."""
+        past = time.time() - 10
+        for root in (self.site, *more):
+            for folder, _, _ in os.walk(root):
+                os.utime(folder, (past, past))
+
+    def cache_files(self, slug: str) -> list[Path]:
+        """The host's discovery cache files."""
+        return sorted((Path(self.env["XDG_CACHE_HOME"]) / slug).glob("plugins-*.cache"))
+
 
 @pytest.fixture(scope="session")
 def wheelhouse() -> Path:

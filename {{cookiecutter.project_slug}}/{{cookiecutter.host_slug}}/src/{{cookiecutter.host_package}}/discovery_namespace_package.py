@@ -67,15 +67,16 @@ def find() -> tuple[Discovery, list[str]]:
     owners = Owners(_PACKAGE + "/")
     folders = _package_folders()
     namespace = _portions(folders)
+    watch = [*sys.path, *folders, *namespace]  # and every plugin folder, or one that may become one
     found = [
         (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
         for portion in namespace
-        for name, path in modules(portion)
+        for name, path in modules(portion, "", watch)
     ]
     misplaced = _misplaced_inits(folders, owners)
     result = plugins_from_modules(found, owners)
     result["warnings"] = misplaced + result["warnings"]
-    return result, [*sys.path, *folders, *namespace]
+    return result, watch
 
 
 def load(found: Found) -> object:

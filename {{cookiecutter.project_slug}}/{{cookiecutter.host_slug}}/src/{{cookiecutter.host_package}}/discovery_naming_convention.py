@@ -28,12 +28,13 @@ def find() -> tuple[Discovery, list[str]]:
     """
     from .listing import Owners, modules, plugins_from_modules  # only when the cache misses
 
+    watch = list(sys.path)  # and every package folder, or folder that may become one
     found = [
         (entry, relative, module[len(PREFIX) :], module)
         for entry in sys.path
-        for module, relative in modules(entry, PREFIX)
+        for module, relative in modules(entry, PREFIX, watch)
     ]
-    return plugins_from_modules(found, Owners(PREFIX)), list(sys.path)
+    return plugins_from_modules(found, Owners(PREFIX)), watch
 
 
 def load(found: Found) -> object:
