@@ -4,16 +4,18 @@
 For each discovery style the script bakes the template, builds and installs the
 host and its example plugin in a fresh venv, crowds that venv with unrelated
 distributions and extra plugins (tiny wheels written here, installed by pip), and
-times whole processes: ``import my_app``, ``my-app --version``, ``my-app run hello``,
-``my-app plugins``, the PyPA guide's discovery snippet for the style, and ``run``
-with the discovery cache switched off. A growth series then adds unrelated
-distributions to one venv per style to show how ``run`` scales.
+times whole processes: ``import my_app``, ``my-app --version``, ``my-app run hello``
+(warm: its discovery cached), ``run`` cold (an empty cache folder each round, which
+the start fills), ``my-app plugins`` and the PyPA guide's discovery snippet for the
+style. A growth series then adds unrelated distributions to one venv per style to
+show how ``run`` scales.
 
 Usage::
 
     python benchmarks/startup.py [--styles S ...] [--unrelated N] [--plugins M]
         [--rounds R] [--growth 0,300,1000] [--json PATH] [--work DIR]
         [--installer runner|venv] [--isolation auto|on|off] [--no-importtime]
+        [--readme README.md]
 
 Tests can call :func:`measure` with small numbers and assert on its ``ratios``.
 Only the standard library, cookiecutter and build are needed. Nothing is fetched
@@ -49,8 +51,8 @@ PACKAGE = "my_app"
 PLUGIN = "hello"
 ENV_PREFIX = PACKAGE.upper()
 CONTEXT = {"host_name": "My App", "plugin_name": PLUGIN, "scaffold": "host-and-plugin"}
-COMMANDS = ("base", "cli", "run", "list", "seed", "nocache")
-RATIOS = (("run", "cli"), ("run", "base"), ("seed", "run"), ("cli", "base"), ("nocache", "run"))
+COMMANDS = ("base", "cli", "run", "cold", "list", "seed")
+RATIOS = (("run", "cli"), ("cold", "cli"), ("run", "base"), ("seed", "run"), ("cli", "base"))
 TARGETS = {"run/cli": 1.2, "cli/base": 1.5}
 FLAT_LIMIT = 1.15  # run/cli at the largest N over run/cli at the smallest
 SETTLE_S = 2.5  # the host stores no cache while a watched folder changed < 2 s ago
@@ -356,7 +358,7 @@ def command_lines(venv: Venv, style: str, expected: int) -> dict[str, list[str]]
         "run": [app, "run", PLUGIN],
         "list": [app, "plugins"],
         "seed": [python, "-c", seed],
-        "nocache": [app, "run", PLUGIN],
+        "cold": [app, "run", PLUGIN],  # with an empty cache folder: see time_rounds
     }
 
 
@@ -371,21 +373,29 @@ def _environment(cache_home: Path) -> dict[str, str]:
     return env
 
 
-def time_rounds(commands: dict[str, list[str]], rounds: int, env: dict[str, str], cwd: Path) -> dict[str, list[float]]:
-    """Time each command once per round, in a rotated order; return milliseconds."""
+def time_rounds(
+    commands: dict[str, list[str]], rounds: int, env: dict[str, str], cwd: Path, cold: Path
+) -> dict[str, list[float]]:
+    """Time each command once per round, in a rotated order; return milliseconds.
+
+    ``cold`` runs with a cache folder of its own in `cold`, new each round, so that
+    every sample is a first start: it discovers and writes the cache.
+    """
     names = list(commands)
-    envs = {name: env for name in names}
-    envs["nocache"] = {**env, f"{ENV_PREFIX}_NO_PLUGIN_CACHE": "1"}
     samples: dict[str, list[float]] = {name: [] for name in names}
     for index in range(rounds):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
+            envs = env
+            if name == "cold":
+                cold.mkdir(parents=True, exist_ok=True)
+                envs = {**env, "XDG_CACHE_HOME": tempfile.mkdtemp(dir=cold, prefix="round-")}
             start = time.perf_counter_ns()
             code = subprocess.call(
                 commands[name],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                env=envs[name],
+                env=envs,
                 cwd=cwd,
             )
             samples[name].append((time.perf_counter_ns() - start) / 1e6)
@@ -401,10 +411,12 @@ def _cache_files(cache_home: Path) -> dict[str, int]:
     return {path.name: path.stat().st_mtime_ns for path in files if path.suffix != ".tmp"}
 
 
-def _warm_up(venv: Venv, commands: dict[str, list[str]], env: dict[str, str], cwd: Path, expected: int) -> int:
+def _warm_up(
+    venv: Venv, commands: dict[str, list[str]], env: dict[str, str], cwd: Path, cold: Path, expected: int
+) -> int:
     """Run one round, check the cache got written, and return the plugins `list` sees."""
     for attempt in range(3):
-        time_rounds(commands, 1, env, cwd)
+        time_rounds(commands, 1, env, cwd, cold)
         if _cache_files(Path(env["XDG_CACHE_HOME"])):
             break
         if attempt < 2:
@@ -452,22 +464,26 @@ def _load() -> float | None:
 
 def _timed_state(venv: Venv, style: str, expected: int, rounds: int, label: Path, phases: Phases) -> dict[str, Any]:
     """Warm up and time every command in `venv` as it is now."""
-    cache_home = label / "xdg"
+    cache_home, cold = label / "xdg", label / "xdg-cold"
     shutil.rmtree(cache_home, ignore_errors=True)
+    shutil.rmtree(cold, ignore_errors=True)
     cwd = label / "cwd"
     cwd.mkdir(parents=True, exist_ok=True)
     env = _environment(cache_home)
     commands = command_lines(venv, style, expected)
     with phases("timing", f"{rounds} rounds: "):
-        discovered = _warm_up(venv, commands, env, cwd, expected)
+        discovered = _warm_up(venv, commands, env, cwd, cold, expected)
         before = _cache_files(cache_home)
         load = _load()
-        samples = time_rounds(commands, rounds, env, cwd)
+        samples = time_rounds(commands, rounds, env, cwd, cold)
         stable = bool(before) and _cache_files(cache_home) == before
+    # Every cold start wrote the cache: it timed a first start, not a start that cannot cache.
+    cold_cached = all(_cache_files(folder) for folder in cold.iterdir())
     return {
         **summarize(samples),
         "discovered": discovered,
         "cache_stable": stable,
+        "cold_cached": cold_cached,
         "loadavg": [load, _load()],
         "samples_ms": {name: [round(v, 3) for v in values] for name, values in samples.items()},
     }
@@ -643,6 +659,7 @@ def print_result(result: dict[str, Any]) -> None:
         f"\n== {result['style']}: N={result['unrelated']} unrelated, "
         f"M={result['plugins']} plugins, {result['rounds']} rounds "
         f"(plugins found: {result['discovered']}, cache stable: {result['cache_stable']}, "
+        f"cold starts cached: {result['cold_cached']}, "
         f"{result['pip']}, load {result['loadavg'][0]} -> {result['loadavg'][1]})"
     )
     print(f"  {'command':<8} {'median ms':>10} {'min ms':>8}")
@@ -661,10 +678,10 @@ def print_growth(result: dict[str, Any]) -> None:
     steps = result["steps"]
     print(f"\n== growth {result['style']} (M={result['plugins']}): N unrelated distributions")
     print("  " + f"{'':<16}" + "".join(f"{'N=' + str(s['unrelated']):>9}" for s in steps))
-    for name in ("base", "cli", "run", "list", "seed", "nocache"):
+    for name in COMMANDS:
         values = "".join(f"{s['median_ms'][name]:>9.1f}" for s in steps)
         print(f"  {name + ' ms':<16}{values}")
-    for name in ("run/cli", "cli/base"):
+    for name in ("run/cli", "cold/cli", "cli/base"):
         print(f"  {name:<16}" + "".join(f"{s['ratios'][name]:>9.2f}" for s in steps))
         paired = "".join(f"{s['paired_ratios'][name]:>9.2f}" for s in steps)
         print(f"  {name + ' paired':<16}{paired}")
@@ -680,7 +697,7 @@ def print_summary(results: dict[str, Any], growths: dict[str, Any]) -> None:
     """Print one line per style with the main medians and the pass/fail columns."""
     print("\n== summary (median ms)")
     header = "".join(f"{name:>9}" for name in COMMANDS)
-    print(f"  {'style':<19}{header}  run/cli<=1.2  cli/base<=1.5  flat run/cli")
+    print(f"  {'style':<19}{header}  run/cli<=1.2  cold/cli  cli/base<=1.5  flat run/cli")
     for style, result in results.items():
         values = "".join(f"{result['median_ms'][name]:>9.1f}" for name in COMMANDS)
         targets = result["targets"]
@@ -689,8 +706,65 @@ def print_summary(results: dict[str, Any], growths: dict[str, Any]) -> None:
         flat_text = f"{flat['value']:.2f} {_mark(flat['pass'])}" if flat else "-"
         print(
             f"  {style:<19}{values}  {run_cli['value']:.2f} {_mark(run_cli['pass']):<7}"
+            f"{result['ratios']['cold/cli']:>8.2f}  "
             f"{cli_base['value']:.2f} {_mark(cli_base['pass']):<8}  {flat_text}"
         )
+
+
+README_START = "<!-- benchmark: written by benchmarks/startup.py --readme -->"
+README_END = "<!-- benchmark: end -->"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """Return the README's benchmark block for `report`: the settings and two tables."""
+    settings, machine, results = report["settings"], report["machine"], report["results"]
+    first = next(iter(results.values()))
+    python = machine["python"].split()[0]
+    lines = [
+        f"Run on {report['date']}, on a {machine['cpu_count']}-core {machine['machine']} machine "
+        f"({machine['cpu_model']}, {machine['platform'].split('-')[0]}, CPython {python}, {first['pip']}), "
+        f"load average {first['loadavg'][0]}, N={settings['unrelated']}, M={settings['plugins']}, "
+        f"{settings['rounds']} rounds; medians in ms, so read the ratios rather than the times:",
+        "",
+        "| style | " + " | ".join(COMMANDS) + " | run/cli (target ≤ 1.2) | cold/cli | cli/base (≤ 1.5) "
+        "| run/base | seed/run |",
+        "| --- |" + " --- |" * (len(COMMANDS) + 5),
+    ]
+    for style, result in results.items():
+        times = [f"{result['median_ms'][name]:.1f}" for name in COMMANDS]
+        ratios = [f"{result['ratios'][name]:.2f}" for name in ("run/cli", "cold/cli", "cli/base", "run/base")]
+        lines.append(f"| {style} | " + " | ".join([*times, *ratios, f"{result['ratios']['seed/run']:.1f}"]) + " |")
+    growths = report["growth"]
+    if growths:
+        steps = " / ".join(str(step["unrelated"]) for step in next(iter(growths.values()))["steps"])
+        columns = (("run", "ms"), ("run/cli", "ratio"), ("cold", "ms"), ("cold/cli", "ratio"))
+        lines += [
+            "",
+            f"How `run` grows with the environment (M={settings['plugins']}; N unrelated distributions):",
+            "",
+            "| style | " + " | ".join(f"{name}{' ms' * (kind == 'ms')}, N = {steps}" for name, kind in columns) + " |",
+            "| --- |" + " --- |" * len(columns),
+        ]
+        for style, series in growths.items():
+            cells = [
+                " / ".join(
+                    f"{step['median_ms'][name]:.1f}" if kind == "ms" else f"{step['ratios'][name]:.2f}"
+                    for step in series["steps"]
+                )
+                for name, kind in columns
+            ]
+            lines.append(f"| {style} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(readme: Path, block: str) -> None:
+    """Replace the text between the benchmark markers in `readme` with `block`."""
+    text = readme.read_text(encoding="utf-8")
+    head, start, rest = text.partition(README_START)
+    _, end, tail = rest.partition(README_END)
+    if not (start and end):
+        raise SystemExit(f"error: {readme} has no {README_START} ... {README_END} block")
+    readme.write_text(f"{head}{start}\n{block}{end}{tail}", encoding="utf-8")
 
 
 def _steps(text: str) -> list[int]:
@@ -723,6 +797,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="pip to install with: this interpreter's (--python) or the venv's own",
     )
     parser.add_argument("--no-importtime", action="store_true", help="skip the import profile")
+    parser.add_argument(
+        "--readme", type=Path, metavar="PATH", help="write the tables into this README, between its benchmark markers"
+    )
     return parser.parse_args(argv)
 
 
@@ -767,6 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_summary(results, growths)
     total = time.perf_counter() - start
     report = {
+        "date": time.strftime("%Y-%m-%d"),
         "settings": {
             "styles": chosen,
             "unrelated": options.unrelated,
@@ -789,7 +867,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\ntotal {total:.0f} s; wrote {options.json}")
+    block = markdown(report)
+    print(f"\n== for the README\n\n{block}")
+    if options.readme:
+        update_readme(options.readme, block)
+    print(f"total {total:.0f} s; wrote {options.json}" + (f" and {options.readme}" if options.readme else ""))
     return 0
 
 
