@@ -26,10 +26,7 @@ Built wheels are cached in the work folder, keyed by a digest of the template.
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
-import hashlib
-import importlib.util
 import json
 import os
 import platform
@@ -39,27 +36,31 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-SLUG = "my-app"
-PACKAGE = "my_app"
-PLUGIN = "hello"
-ENV_PREFIX = PACKAGE.upper()
-CONTEXT = {"host_name": "My App", "plugin_name": PLUGIN, "scaffold": "host-and-plugin"}
-COMMANDS = ("base", "cli", "run", "cold", "list", "seed")
-RATIOS = (("run", "cli"), ("cold", "cli"), ("run", "base"), ("seed", "run"), ("cli", "base"))
-TARGETS = {"run/cli": 1.2, "cli/base": 1.5}
-FLAT_LIMIT = 1.15  # run/cli at the largest N over run/cli at the smallest
-SETTLE_S = 2.5  # the host stores no cache while a watched folder changed < 2 s ago
-GENERATOR = "v2"  # bump when the generated wheels change, to drop cached ones
-TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.project_slug}}")
-BIN = "Scripts" if os.name == "nt" else "bin"
-EXE = ".exe" if os.name == "nt" else ""
+# Run as a script, or loaded from a file by the tests: this folder's modules and the
+# helpers it shares with the tests (tests/helpers.py) are imported from beside it.
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(folder) for folder in (HERE, HERE.parent / "tests") if str(folder) not in sys.path]
+
+import helpers  # noqa: E402
+from helpers import PACKAGE, PLUGIN, ROOT, SLUG, TEMPLATE_PARTS, entry_point_group, styles  # noqa: E402
+from report import (  # noqa: E402
+    FLAT_LIMIT,
+    RATIOS,
+    TARGETS,
+    markdown,
+    print_growth,
+    print_result,
+    print_summary,
+    update_readme,
+)
+from wheels import host_wheels, plugin_wheels, snapshot, unrelated_wheels  # noqa: E402
+
+SETTLE_S = helpers.HOST_SETTLE_S + 0.5  # the host stores no cache while a watched folder changed < 2 s ago
 DEFAULT_WORK = Path(tempfile.gettempdir()) / "plugin-host-startup-bench"
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
 
@@ -105,63 +106,12 @@ class Phases:
                 print(f"  [{name}] {label}{spent:.1f} s", flush=True)
 
 
-@dataclass(frozen=True)
-class Venv:
-    """A virtual environment and the paths the benchmark uses in it."""
+class Venv(helpers.Venv):
+    """A virtual environment, and the pip that installs into it."""
 
-    root: Path
-    installer: str = "runner"
-
-    @property
-    def python(self) -> Path:
-        """The venv's interpreter."""
-        return self.root / BIN / f"python{EXE}"
-
-    def script(self, name: str) -> Path:
-        """A console script installed in the venv."""
-        return self.root / BIN / f"{name}{EXE}"
-
-
-def styles(template: Path = ROOT) -> list[str]:
-    """Return the discovery styles that cookiecutter.json offers."""
-    choices = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
-    return list(choices["discovery"])
-
-
-def template_digest(template: Path) -> str:
-    """Hash the files that shape the generated project, to key cached wheels."""
-    digest = hashlib.sha256()
-    for part in TEMPLATE_PARTS:
-        base = template / part
-        files = sorted(base.rglob("*")) if base.is_dir() else [base]
-        for path in files:
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(template).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def snapshot(template: Path, work: Path) -> Path:
-    """Copy the template's files into `work`, named by digest, and return the copy.
-
-    Baking from the copy keeps one run on one version of the template even while
-    someone edits it.
-    """
-    folder = work / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix="tmp-"))
-    for part in TEMPLATE_PARTS:
-        source = template / part
-        if source.is_dir():
-            shutil.copytree(source, staging / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, staging / part)
-    final = folder / template_digest(staging)
-    if final.exists():
-        shutil.rmtree(staging)
-    else:
-        staging.rename(final)
-    return final
+    def __init__(self, path: Path, installer: str = "runner") -> None:
+        super().__init__(path)
+        self.installer = installer
 
 
 def git_state(template: Path) -> dict[str, Any]:
@@ -174,144 +124,13 @@ def git_state(template: Path) -> dict[str, Any]:
     return {"commit": commit, "dirty": bool(changes.strip())}
 
 
-def _isolation_args(isolation: str) -> list[str]:
-    """Return build's isolation flag: off when asked, or when hatchling is here."""
-    off = isolation == "off" or (isolation == "auto" and importlib.util.find_spec("hatchling") is not None)
-    return ["--no-isolation"] if off else []
-
-
-def host_wheels(style: str, work: Path, phases: Phases, *, template: Path = ROOT, isolation: str = "auto") -> Path:
-    """Return a folder with the host and example plugin wheels, baking and building if needed."""
-    template = snapshot(template, work)
-    out = work / "wheels" / f"{style}-{template.name}"
-    if (out / "complete").exists():
-        if not phases.quiet:
-            print(f"  [bake, build] cached in {out}")
-        return out
-    from cookiecutter.main import cookiecutter
-
-    shutil.rmtree(out, ignore_errors=True)
-    baked = work / "baked" / style
-    shutil.rmtree(baked, ignore_errors=True)
-    baked.mkdir(parents=True)
-    with phases("bake"):
-        project = Path(
-            cookiecutter(
-                str(template),
-                no_input=True,
-                extra_context={**CONTEXT, "discovery": style},
-                output_dir=str(baked),
-            )
-        )
-    with phases("build"):
-        for folder in (project / SLUG, project / f"{SLUG}-{PLUGIN}"):
-            build = [sys.executable, "-m", "build", "--wheel", *_isolation_args(isolation)]
-            _check([*build, "--outdir", str(out), str(folder)])
-    (out / "complete").touch()
-    return out
-
-
 def _check(argv: Sequence[str | os.PathLike[str]], **kwargs: Any) -> str:
     """Run a command, returning its output; raise with the output if it fails."""
-    done = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
-    if done.returncode:
-        command = " ".join(map(str, argv))
-        raise RuntimeError(f"{command[:300]} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-    return done.stdout
+    return helpers.run(argv, **kwargs).stdout
 
 
-def _record_hash(data: bytes) -> str:
-    """Return a RECORD hash field: urlsafe base64 sha256 without padding."""
-    raw = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return "sha256=" + raw.decode("ascii")
-
-
-def write_wheel(path: Path, name: str, files: dict[str, str], entry_points: str = "", summary: str = "") -> None:
-    """Write a pure-Python wheel with `files`, METADATA, WHEEL, RECORD and entry points."""
-    stem = path.name.split("-", 2)
-    info = f"{stem[0]}-{stem[1]}.dist-info"
-    meta = {
-        f"{info}/METADATA": (
-            f"Metadata-Version: 2.1\nName: {name}\nVersion: {stem[1]}\n"
-            f"Summary: {summary or name}\nRequires-Python: >=3.8\n"
-        ),
-        f"{info}/WHEEL": ("Wheel-Version: 1.0\nGenerator: startup-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
-    }
-    if entry_points:
-        meta[f"{info}/entry_points.txt"] = entry_points
-    contents = {name_: text.encode() for name_, text in {**files, **meta}.items()}
-    record = [f"{n},{_record_hash(d)},{len(d)}" for n, d in contents.items()]
-    contents[f"{info}/RECORD"] = "\n".join([*record, f"{info}/RECORD,,", ""]).encode()
-    temporary = path.with_suffix(".tmp")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name_, data in contents.items():
-            archive.writestr(zipfile.ZipInfo(name_, (1980, 1, 1, 0, 0, 0)), data)
-    temporary.replace(path)
-
-
-def _plugin_source(name: str) -> str:
-    """Return a plugin module's source, shaped like the template's plugin_module.py.j2."""
-    return (
-        f'"""The {name} benchmark plugin."""\n\nfrom __future__ import annotations\n\n'
-        f"API_VERSION = 1\n\nSUMMARY = {f'Benchmark plugin {name}.'!r}\n\n\n"
-        "def run(args: list[str]) -> int:\n"
-        '    """Print the arguments and return 0."""\n'
-        "    print(*args)\n    return 0\n"
-    )
-
-
-def unrelated_wheels(work: Path, count: int) -> list[Path]:
-    """Return `count` wheels of unrelated distributions, writing the missing ones."""
-    folder = work / f"crowd-{GENERATOR}" / "unrelated"
-    folder.mkdir(parents=True, exist_ok=True)
-    wheels = []
-    for i in range(count):
-        path = folder / f"unrelated_{i}-1.0-py3-none-any.whl"
-        wheels.append(path)
-        if path.exists():
-            continue
-        module = f"unrelated_{i}"
-        source = f'"""Unrelated distribution {i}."""\n\n\ndef main() -> int:\n    return 0\n'
-        if i % 4 == 0:  # a package with a submodule
-            files = {f"{module}/__init__.py": source, f"{module}/core.py": "VALUE = 1\n"}
-        else:
-            files = {f"{module}.py": source}
-        scripts = [f"unrelated-{i} = {module}:main"] if i % 3 == 0 else []
-        if i % 10 == 0:
-            scripts.append(f"unrelated-{i}-admin = {module}:main")
-        entry_points = "[console_scripts]\n" + "\n".join(scripts) + "\n" if scripts else ""
-        write_wheel(path, f"unrelated-{i}", files, entry_points)
-    return wheels
-
-
-def plugin_wheels(style: str, work: Path, count: int) -> list[Path]:
-    """Return `count` wheels of extra plugins of `style`, writing the missing ones."""
-    folder = work / f"crowd-{GENERATOR}" / style
-    folder.mkdir(parents=True, exist_ok=True)
-    wheels = []
-    for i in range(count):
-        entry_points = ""
-        if style == "entry-point":
-            name, module = f"bench-plugin-{i}", f"bench_plugin_{i}"
-            files = {f"{module}.py": _plugin_source(f"p{i}")}
-            entry_points = f"[{PACKAGE}.plugins.v1]\np{i} = {module}\n"
-        elif style == "naming-convention":
-            name = f"{SLUG}-p{i}"
-            files = {f"{PACKAGE}_p{i}.py": _plugin_source(f"p{i}")}
-        elif style == "namespace-package":
-            name = f"{SLUG}-p{i}"
-            files = {f"{PACKAGE}/plugins/p{i}.py": _plugin_source(f"p{i}")}
-        else:
-            raise ValueError(f"unknown discovery style {style!r}")
-        path = folder / f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
-        wheels.append(path)
-        if not path.exists():
-            write_wheel(path, name, files, entry_points, f"Benchmark plugin p{i}.")
-    return wheels
-
-
-def create_venv(path: Path, python: str, wheels: Path, installer: str = "runner") -> Venv:
-    """Create a fresh venv at `path` with the host and example plugin from `wheels`.
+def create_venv(path: Path, python: str, wheels: list[Path], installer: str = "runner") -> Venv:
+    """Create a fresh venv at `path` with the host and example plugin `wheels`.
 
     `installer` "venv" installs with the pip that ``python -m venv`` put in the venv;
     "runner" with this interpreter's pip (``pip --python``), usually newer. The
@@ -319,9 +138,9 @@ def create_venv(path: Path, python: str, wheels: Path, installer: str = "runner"
     adds ~3 ms to every start of ``my-app``.
     """
     shutil.rmtree(path, ignore_errors=True)
-    _check([python, "-m", "venv", str(path)])
+    Venv.create(path, python)
     venv = Venv(path, installer)
-    pip_install(venv, ["--find-links", str(wheels), SLUG, f"{SLUG}-{PLUGIN}"])
+    pip_install(venv, wheels)
     return venv
 
 
@@ -335,10 +154,8 @@ def pip_install(venv: Venv, args: Sequence[str | os.PathLike[str]]) -> float:
 def pip_command(venv: Venv) -> list[str | os.PathLike[str]]:
     """Return the pip command line that installs into `venv`."""
     if venv.installer == "venv":
-        pip: list[str | os.PathLike[str]] = [venv.python, "-m", "pip"]
-    else:
-        pip = [sys.executable, "-m", "pip", "--python", venv.python]
-    return [*pip, "--disable-pip-version-check"]
+        return [venv.python, "-m", "pip", "--disable-pip-version-check"]
+    return [*venv.pip_command()]
 
 
 def settle(installed_at: float) -> None:
@@ -349,7 +166,7 @@ def settle(installed_at: float) -> None:
 def command_lines(venv: Venv, style: str, expected: int) -> dict[str, list[str]]:
     """Return the timed commands by name."""
     seed = SEEDS[style].format(
-        group=f"{PACKAGE}.plugins.v1", prefix=f"{PACKAGE}_", namespace=f"{PACKAGE}.plugins"
+        group=entry_point_group(PACKAGE), prefix=f"{PACKAGE}_", namespace=f"{PACKAGE}.plugins"
     ) + SEED_CHECK.format(expected=expected)
     app, python = str(venv.script(SLUG)), str(venv.python)
     return {
@@ -363,14 +180,9 @@ def command_lines(venv: Venv, style: str, expected: int) -> dict[str, list[str]]
 
 
 def _environment(cache_home: Path) -> dict[str, str]:
-    """Return a clean environment with the host's cache in `cache_home`."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", f"{ENV_PREFIX}_")) and key != "VIRTUAL_ENV"
-    }
-    env["XDG_CACHE_HOME"] = str(cache_home)
-    return env
+    """Return a clean environment (no PYTHON* variable, no switch of the host) with the host's
+    cache in `cache_home`."""
+    return helpers.host_environment(cache_home, every_python=True)
 
 
 def time_rounds(
@@ -405,10 +217,8 @@ def time_rounds(
 
 
 def _cache_files(cache_home: Path) -> dict[str, int]:
-    """Return the host's cache files (any format, not temporary ones) and their st_mtime_ns."""
-    folder = cache_home / SLUG
-    files = folder.glob("plugins-*") if folder.is_dir() else []
-    return {path.name: path.stat().st_mtime_ns for path in files if path.suffix != ".tmp"}
+    """Return the host's cache files and their st_mtime_ns."""
+    return {path.name: path.stat().st_mtime_ns for path in helpers.cache_files(cache_home, SLUG)}
 
 
 def _warm_up(
@@ -500,7 +310,8 @@ def _host_venv(
     installer: str,
 ) -> Venv:
     """Return a fresh venv in `label` with the host and its example plugin installed."""
-    wheels = host_wheels(style, work, phases, template=template, isolation=isolation)
+    with phases("bake, build"):
+        wheels = host_wheels(style, work, template=template, isolation=isolation)
     with phases("install", "venv + host + hello: "):
         return create_venv(label / "venv", python, wheels, installer)
 
@@ -534,7 +345,7 @@ def measure(
     result = _timed_state(venv, style, plugins + 1, rounds, label, phases)
     settings = {"style": style, "unrelated": unrelated, "plugins": plugins, "rounds": rounds}
     settings["pip"] = _check([*pip_command(venv), "--version"]).split(" from ")[0]
-    return {**settings, **result, "phases_s": phases.seconds, "venv": str(venv.root)}
+    return {**settings, **result, "phases_s": phases.seconds, "venv": str(venv.path)}
 
 
 def growth(
@@ -646,125 +457,6 @@ def machine_info(python: str) -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "cpu_model": cpu or platform.processor() or None,
     }
-
-
-def _mark(passed: bool) -> str:
-    """Return PASS or FAIL."""
-    return "PASS" if passed else "FAIL"
-
-
-def print_result(result: dict[str, Any]) -> None:
-    """Print one style's medians, ratios and targets."""
-    print(
-        f"\n== {result['style']}: N={result['unrelated']} unrelated, "
-        f"M={result['plugins']} plugins, {result['rounds']} rounds "
-        f"(plugins found: {result['discovered']}, cache stable: {result['cache_stable']}, "
-        f"cold starts cached: {result['cold_cached']}, "
-        f"{result['pip']}, load {result['loadavg'][0]} -> {result['loadavg'][1]})"
-    )
-    print(f"  {'command':<8} {'median ms':>10} {'min ms':>8}")
-    for name in COMMANDS:
-        print(f"  {name:<8} {result['median_ms'][name]:>10.1f} {result['min_ms'][name]:>8.1f}")
-    checks = {name.split("<=")[0]: (name, check) for name, check in result["targets"].items()}
-    print(f"  {'ratio':<12} {'value':>6} {'paired':>7}  target")
-    for name, value in result["ratios"].items():
-        target = checks.get(name)
-        verdict = f"{target[0]}  {_mark(target[1]['pass'])}" if target else ""
-        print(f"  {name:<12} {value:>6.2f} {result['paired_ratios'][name]:>7.2f}  {verdict}")
-
-
-def print_growth(result: dict[str, Any]) -> None:
-    """Print one style's growth series."""
-    steps = result["steps"]
-    print(f"\n== growth {result['style']} (M={result['plugins']}): N unrelated distributions")
-    print("  " + f"{'':<16}" + "".join(f"{'N=' + str(s['unrelated']):>9}" for s in steps))
-    for name in COMMANDS:
-        values = "".join(f"{s['median_ms'][name]:>9.1f}" for s in steps)
-        print(f"  {name + ' ms':<16}{values}")
-    for name in ("run/cli", "cold/cli", "cli/base"):
-        print(f"  {name:<16}" + "".join(f"{s['ratios'][name]:>9.2f}" for s in steps))
-        paired = "".join(f"{s['paired_ratios'][name]:>9.2f}" for s in steps)
-        print(f"  {name + ' paired':<16}{paired}")
-    print(f"  {'load':<16}" + "".join(f"{s['loadavg'][0]:>9}" for s in steps))
-    flat = result["flat"]
-    print(
-        f"  run/cli at N={flat['to_n']} / at N={flat['from_n']} = {flat['value']:.2f} "
-        f"(<= {flat['limit']})  {_mark(flat['pass'])}"
-    )
-
-
-def print_summary(results: dict[str, Any], growths: dict[str, Any]) -> None:
-    """Print one line per style with the main medians and the pass/fail columns."""
-    print("\n== summary (median ms)")
-    header = "".join(f"{name:>9}" for name in COMMANDS)
-    print(f"  {'style':<19}{header}  run/cli<=1.2  cold/cli  cli/base<=1.5  flat run/cli")
-    for style, result in results.items():
-        values = "".join(f"{result['median_ms'][name]:>9.1f}" for name in COMMANDS)
-        targets = result["targets"]
-        run_cli, cli_base = targets["run/cli<=1.2"], targets["cli/base<=1.5"]
-        flat = growths.get(style, {}).get("flat")
-        flat_text = f"{flat['value']:.2f} {_mark(flat['pass'])}" if flat else "-"
-        print(
-            f"  {style:<19}{values}  {run_cli['value']:.2f} {_mark(run_cli['pass']):<7}"
-            f"{result['ratios']['cold/cli']:>8.2f}  "
-            f"{cli_base['value']:.2f} {_mark(cli_base['pass']):<8}  {flat_text}"
-        )
-
-
-README_START = "<!-- benchmark: written by benchmarks/startup.py --readme -->"
-README_END = "<!-- benchmark: end -->"
-
-
-def markdown(report: dict[str, Any]) -> str:
-    """Return the README's benchmark block for `report`: the settings and two tables."""
-    settings, machine, results = report["settings"], report["machine"], report["results"]
-    first = next(iter(results.values()))
-    python = machine["python"].split()[0]
-    lines = [
-        f"Run on {report['date']}, on a {machine['cpu_count']}-core {machine['machine']} machine "
-        f"({machine['cpu_model']}, {machine['platform'].split('-')[0]}, CPython {python}, {first['pip']}), "
-        f"load average {first['loadavg'][0]}, N={settings['unrelated']}, M={settings['plugins']}, "
-        f"{settings['rounds']} rounds; medians in ms, so read the ratios rather than the times:",
-        "",
-        "| style | " + " | ".join(COMMANDS) + " | run/cli (target ≤ 1.2) | cold/cli | cli/base (≤ 1.5) "
-        "| run/base | seed/run |",
-        "| --- |" + " --- |" * (len(COMMANDS) + 5),
-    ]
-    for style, result in results.items():
-        times = [f"{result['median_ms'][name]:.1f}" for name in COMMANDS]
-        ratios = [f"{result['ratios'][name]:.2f}" for name in ("run/cli", "cold/cli", "cli/base", "run/base")]
-        lines.append(f"| {style} | " + " | ".join([*times, *ratios, f"{result['ratios']['seed/run']:.1f}"]) + " |")
-    growths = report["growth"]
-    if growths:
-        steps = " / ".join(str(step["unrelated"]) for step in next(iter(growths.values()))["steps"])
-        columns = (("run", "ms"), ("run/cli", "ratio"), ("cold", "ms"), ("cold/cli", "ratio"))
-        lines += [
-            "",
-            f"How `run` grows with the environment (M={settings['plugins']}; N unrelated distributions):",
-            "",
-            "| style | " + " | ".join(f"{name}{' ms' * (kind == 'ms')}, N = {steps}" for name, kind in columns) + " |",
-            "| --- |" + " --- |" * len(columns),
-        ]
-        for style, series in growths.items():
-            cells = [
-                " / ".join(
-                    f"{step['median_ms'][name]:.1f}" if kind == "ms" else f"{step['ratios'][name]:.2f}"
-                    for step in series["steps"]
-                )
-                for name, kind in columns
-            ]
-            lines.append(f"| {style} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def update_readme(readme: Path, block: str) -> None:
-    """Replace the text between the benchmark markers in `readme` with `block`."""
-    text = readme.read_text(encoding="utf-8")
-    head, start, rest = text.partition(README_START)
-    _, end, tail = rest.partition(README_END)
-    if not (start and end):
-        raise SystemExit(f"error: {readme} has no {README_START} ... {README_END} block")
-    readme.write_text(f"{head}{start}\n{block}{end}{tail}", encoding="utf-8")
 
 
 def _steps(text: str) -> list[int]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import WHEELHOUSE, Baked, Venv, plugin_module
+from helpers import plugin_package
 
 
 def host_alone(baked: Baked, tmp_path: Path) -> Venv:
@@ -95,11 +95,10 @@ def test_a_plugin_installed_during_a_slow_scan_shows(baked: Baked, plugin_wheel:
     venv = host_alone(baked, tmp_path)
     venv.pip("install", "--no-deps", baked.build(baked.plugin_dir)[1])
     world = plugin_wheel(baked, "world")  # type: ignore[operator]
-    # Where the new plugin appears: a metadata folder or module in site-packages, or a
-    # module in the namespace's plugins folder there.
-    folder = venv.site / baked.package / "plugins" if baked.style == "namespace-package" else venv.site
-    install = [sys.executable, "-m", "pip", "--python", str(venv.python), "install", "-q", "--no-deps"]
-    install += ["--no-index", "--find-links", str(WHEELHOUSE), "--disable-pip-version-check", str(world)]
+    # Where the new plugin appears: site-packages, or the namespace's plugins folder there.
+    folder = (venv.site / plugin_package(baked.style, baked.package, "world")).parent
+    offline = ["--no-index", "--find-links", str(WHEELHOUSE)]
+    install = [*venv.pip_command(), "install", "-q", "--no-deps", *offline, str(world)]
     cwd = tmp_path / "cwd"  # python -c puts the working folder on sys.path: an empty, settled one
     cwd.mkdir()
     venv.settle(cwd)
