@@ -1,6 +1,8 @@
 """Shared fixtures: bake once per style, build once per distribution, reuse environments.
 
-Slow steps are timed and summarised at the end of the run.
+Slow steps are timed and summarised at the end of the run. What the benchmark uses
+too (virtual environments, a bake's names and builds, where a style puts a plugin)
+lives in helpers.py.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import helpers
 import pytest
+from helpers import ROOT, TEMPLATE_PARTS, is_host_switch, plugin_package, styles, without_host_switches
 from wheelhouse import WHEELHOUSE
 from wheelhouse import is_filled as wheelhouse_is_filled
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
-STYLES: list[str] = TEMPLATE["discovery"]
+STYLES: list[str] = styles()
 SCAFFOLDS: list[str] = TEMPLATE["scaffold"]
 DEFAULT_SCAFFOLD = SCAFFOLDS[0]
 TIMINGS: list[tuple[str, float]] = []
@@ -37,41 +40,12 @@ def timed(what: str) -> Iterator[None]:
     TIMINGS.append((what, time.perf_counter() - start))
 
 
-# What the template is made of; anything else in the checkout (a project baked there by
-# the README's first command, virtual environments, caches) is not copied.
-TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.project_slug}}", "README.md")
-
-
 def copy_template(copy: Path) -> Path:
-    """Copy the template's parts to a new git repository at `copy` (as cruft wants one)."""
-    junk = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
-    copy.mkdir(parents=True)
-    for part in TEMPLATE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=junk)
-        else:
-            shutil.copy2(source, copy / part)
+    """Copy the template's parts, and its README, to a new git repository at `copy` (as cruft wants one)."""
+    helpers.copy_parts(ROOT, copy, (*TEMPLATE_PARTS, "README.md"))
     sh(*GIT, "init", "-q", cwd=copy)
     commit(copy, "template")
     return copy
-
-
-# The generated host's switches: MY_APP_* for the default bake, and the same switches
-# under any other prefix a test bakes. One exported in the developer's shell
-# (MY_APP_LOAD_PLUGINS= hides every plugin) must not change what the tests see.
-HOST_PREFIX = "MY_APP_"
-HOST_SWITCHES = ("_DISABLE_PLUGINS", "_LOAD_PLUGINS", "_NO_PLUGIN_CACHE", "_SEARCH_TIMEOUT")
-
-
-def is_host_switch(name: str) -> bool:
-    """Whether an environment variable is one a generated host reads."""
-    return name.startswith(HOST_PREFIX) or name.endswith(HOST_SWITCHES)
-
-
-def without_host_switches(env: dict[str, str] | os._Environ[str]) -> dict[str, str]:
-    """A copy of `env` without any generated host's switches."""
-    return {key: value for key, value in env.items() if not is_host_switch(key)}
 
 
 def offline(env: dict[str, str]) -> dict[str, str]:
@@ -91,7 +65,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Bake a pristine copy of this template, wherever pytest runs from and whatever was baked here.
 
     The host's switches are dropped from this process's environment first, so that no
-    test, and nothing a test starts (also through ``{**os.environ, ...}``), inherits them.
+    test, and nothing a test starts (also through ``{**os.environ, ...}``), inherits them:
+    one exported in the developer's shell (MY_APP_LOAD_PLUGINS= hides every plugin) must
+    not change what the tests see.
     """
     for name in [name for name in os.environ if is_host_switch(name)]:
         del os.environ[name]
@@ -117,30 +93,22 @@ def sh(*command: str | Path, check: bool = True, **kwargs: object) -> subprocess
     kwargs.setdefault("timeout", 600)
     env = kwargs.get("env")
     kwargs["env"] = offline(without_host_switches(os.environ) if env is None else dict(env))  # type: ignore[call-overload]
-    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"exit {result.returncode}: {' '.join(map(str, command))}\n"
-            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}",
-            pytrace=False,
-        )
-    return result
+    try:
+        return helpers.run(command, check=check, **kwargs)
+    except helpers.CommandFailed as failed:
+        pytest.fail(str(failed), pytrace=False)
 
 
-class Venv:
+class Venv(helpers.Venv):
     """A fresh virtual environment, filled by the test run's own pip."""
 
     def __init__(self, path: Path, cache: Path, *, user_site: bool = False) -> None:
         """Create it; `user_site` enables ``pip install --user``, into a private user base."""
         with timed(f"venv {path.name}"):
             sh(sys.executable, "-m", "venv", "--without-pip", *["--system-site-packages"] * user_site, path)
-        self.path = path
-        self.bin = path / ("Scripts" if os.name == "nt" else "bin")
-        self.python = self.bin / "python"
+        super().__init__(path)
         # No bytecode written: tests run the generated code inside the shared bakes.
-        self.env = {**without_host_switches(os.environ), "XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
-        for name in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH", "PYTHONUSERBASE", "PYTHONNOUSERSITE"):
-            self.env.pop(name, None)
+        self.env = {**helpers.host_environment(cache), "PYTHONDONTWRITEBYTECODE": "1"}
         # A venv has a user site only with the system site-packages; keep it private.
         self.user_env = {"PYTHONUSERBASE": str(path / "userbase")} if user_site else {}
         self.env.update(self.user_env)
@@ -150,14 +118,9 @@ class Venv:
         offline = ("--no-index", "--find-links", str(WHEELHOUSE)) if args[0] == "install" else ()
         with timed(f"pip {args[0]} in {self.path.name}"):
             return sh(
-                sys.executable,
-                "-m",
-                "pip",
-                "--python",
-                self.python,
+                *self.pip_command(),
                 *args,
                 *offline,
-                "--disable-pip-version-check",
                 "-q",
                 env={**without_host_switches(os.environ), **self.user_env},  # pip keeps the machine's own cache
                 **kwargs,
@@ -177,6 +140,18 @@ class Venv:
         """Return ``plugins --json`` by plugin name."""
         reports = json.loads(self.host(slug, "plugins", "--json", **kwargs).stdout)
         return {r["name"]: r for r in reports}
+
+    def settle(self, *more: Path) -> None:
+        """Date the folders of site-packages and of `more` 10 s back, so that the host trusts
+        and caches them: it stores no discovery result while a folder it reads is newer than 2 s."""
+        past = time.time() - 10
+        for root in (self.site, *more):
+            for folder, _, _ in os.walk(root):
+                os.utime(folder, (past, past))
+
+    def cache_files(self, slug: str) -> list[Path]:
+        """The host's discovery cache files."""
+        return helpers.cache_files(Path(self.env["XDG_CACHE_HOME"]), slug)
 
 
 @pytest.fixture(scope="session")
@@ -278,30 +253,13 @@ def bake(cookies: object, **answers: str) -> Path:
     return Path(result.project_path)
 
 
-class Baked:
-    """One style baked with the defaults, its distributions built once."""
+class Baked(helpers.Baked):
+    """One style baked with the defaults, its distributions built once (offline, timed)."""
 
-    def __init__(self, style: str, project: Path, dist: Path) -> None:
-        self.style = style
-        self.project = project
-        self.context = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
-        self.slug = self.context["host_slug"]
-        self.package = self.context["host_package"]
-        self.plugin = self.context["plugin_name"]
-        self.plugin_project = f"{self.slug}-{self.plugin.replace('_', '-')}"
-        self.host_dir = project / self.slug
-        self.plugin_dir = project / self.plugin_project
-        self.dist = dist
-
-    def build(self, source: Path) -> tuple[Path, Path]:
-        """Build the sdist and wheel of `source` with ``python -m build``; return both."""
-        out = self.dist / source.name
-        if not out.exists():
-            with timed(f"build {source.name} ({self.style})"):
-                sh(sys.executable, "-m", "build", "--outdir", out, source)
-        sdists, wheels = list(out.glob("*.tar.gz")), list(out.glob("*.whl"))
-        assert len(sdists) == 1 and len(wheels) == 1, f"expected one sdist and one wheel: {sdists + wheels}"
-        return sdists[0], wheels[0]
+    def run_build(self, command: list[str], source: Path) -> None:
+        """Run a build the way the tests run every command: offline, failing the test if it fails."""
+        with timed(f"build {source.name} ({self.style})"):
+            sh(*command)
 
 
 @pytest.fixture(scope="session", params=STYLES)
@@ -367,6 +325,4 @@ def plugin_wheel(cookies_session: object, workdir: Path) -> object:
 
 def plugin_module(project: Path, baked: Baked, name: str) -> Path:
     """Return the ``__init__.py`` of plugin `name` in a plugin project."""
-    if baked.style == "namespace-package":
-        return project / "src" / baked.package / "plugins" / name / "__init__.py"
-    return project / "src" / f"{baked.package}_{name}" / "__init__.py"
+    return project / "src" / plugin_package(baked.style, baked.package, name) / "__init__.py"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,32 +111,24 @@ def test_stray_files_in_the_working_directory_are_ignored(host_env: Venv, baked:
     assert list(marks.iterdir()) == []
 
 
-def settle(venv: Venv) -> None:
-    """Date the environment's folders 10 s back, so that the host trusts and caches them."""
-    past = time.time() - 10
-    site = next(venv.path.glob("lib/python*/site-packages"), None) or venv.path / "Lib/site-packages"
-    for folder, _, _ in os.walk(site):
-        os.utime(folder, (past, past))
-
-
 def test_the_cache_is_never_stale(host_env: Venv, baked: Baked, plugin_wheel: object) -> None:
     cache = Path(host_env.env["XDG_CACHE_HOME"]) / baked.slug
     _, wheel = baked.build(baked.plugin_dir)
     newer = plugin_wheel(baked, baked.plugin, version="0.2.0")  # type: ignore[operator]
     host_env.pip("install", wheel)
     try:
-        settle(host_env)
+        host_env.settle()
         assert host_env.plugins(baked.slug)[baked.plugin]["version"] == "0.1.0"
         assert list(cache.glob("plugins-*")), "the settled environment was cached"
 
         host_env.pip("install", newer)  # upgrade
         assert host_env.plugins(baked.slug)[baked.plugin]["version"] == "0.2.0"
-        settle(host_env)
+        host_env.settle()
         assert host_env.plugins(baked.slug)[baked.plugin]["version"] == "0.2.0"
 
         host_env.pip("uninstall", "-y", baked.plugin_project)
         assert baked.plugin not in host_env.plugins(baked.slug)
-        settle(host_env)
+        host_env.settle()
         assert baked.plugin not in host_env.plugins(baked.slug)
 
         host_env.pip("install", wheel)  # reinstall the older version
@@ -156,7 +146,7 @@ def test_editable_entry_point_changes_show_after_reinstall(host_env: Venv, baked
     shutil.copytree(baked.plugin_dir, source)
     host_env.pip("install", "-e", source)
     try:
-        settle(host_env)
+        host_env.settle()
         assert baked.plugin in host_env.plugins(baked.slug)
         pyproject = source / "pyproject.toml"
         pyproject.write_text(pyproject.read_text().replace(f"{baked.plugin} = ", "renamed = "))

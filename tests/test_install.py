@@ -115,3 +115,36 @@ def test_a_namespace_plugin_shipping_an_init_is_named_and_routed_around(
     finally:
         host_env.pip("uninstall", "-y", baked.plugin_project, f"{baked.slug}-intruder")
         host_env.pip("install", "--force-reinstall", "--no-deps", baked.build(baked.host_dir)[1])
+
+
+@pytest.mark.parametrize("version", ["same", "other"])
+def test_a_second_copy_of_the_host_is_never_blamed_on_a_plugin(
+    host_env: Venv, baked: Baked, cookies_session: object, tmp_path: Path, version: str
+) -> None:
+    """``pip install --target DIR`` of the host's own wheel, DIR on PYTHONPATH: that copy runs,
+    and the one in the environment is the host's, not a plugin's ``__init__.py``. Of the same
+    version it is harmless and nothing is said; of another, the namespace style names both."""
+    if version == "same":
+        wheel = baked.build(baked.host_dir)[1]
+    elif baked.style != "namespace-package":
+        pytest.skip("only the namespace-package style shares the host's package with its plugins")
+    else:
+        project = bake(cookies_session, discovery=baked.style, version="0.2.0")
+        dist = tmp_path / "dist"
+        sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, project / baked.slug)
+        (wheel,) = dist.glob("*.whl")
+    copy = tmp_path / "copy"
+    host_env.pip("install", "--no-deps", "--target", copy, wheel)
+    host_env.pip("install", baked.build(baked.plugin_dir)[1])
+    try:
+        result = host_env.host(baked.slug, "plugins", "--json", env={"PYTHONPATH": str(copy)})
+        assert [r["name"] for r in json.loads(result.stdout)] == [baked.plugin]
+        if version == "same":
+            assert result.stderr == ""
+        else:
+            (warning,) = result.stderr.splitlines()
+            installed = host_env.site / baked.package
+            assert f"{installed} is a second copy of {baked.slug} (from {baked.slug} 0.1.0)" in warning
+            assert f"this {baked.slug} 0.2.0 runs from {copy / baked.package}" in warning
+    finally:
+        host_env.pip("uninstall", "-y", baked.plugin_project)

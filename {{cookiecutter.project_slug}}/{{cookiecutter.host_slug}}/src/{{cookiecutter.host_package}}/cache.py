@@ -1,11 +1,17 @@
 """An on-disk cache of discovery results, so that start-up does not rescan the environment.
 
 An entry is keyed on the interpreter, sys.path and this host's version, and holds
-the st_mtime_ns of every folder discovery read (the sys.path entries and the
-plugins' metadata or namespace folders). Installing, upgrading or removing a
-distribution changes one of those, so the next start sees it. Discoverys whose
-folders changed less than two seconds ago are not stored: file systems may stamp
-two changes within one clock tick alike.
+the st_mtime_ns of every folder whose change could change the result: the sys.path
+entries, the plugins' metadata or namespace folders, and every folder that could
+become a plugin by gaining a file (``{{ cookiecutter.host_package }}_x/`` before its ``__init__.py``).
+Installing, upgrading or removing a distribution changes one of those, so the next
+start sees it.
+
+A result is stored only if none of its folders changed from two seconds before the
+scan began until after it ended: a plugin installed while a slow scan runs must
+not be hidden by a result that missed it, and file systems may stamp two changes
+within one clock tick alike. The sys.path entries are stamped before the scan and
+again after it, so even a change that sets a folder's time back is caught there.
 
 The files live in the user's cache folder, never the working directory; a file
 that is corrupt, of the wrong shape, or that another user owns or could have
@@ -66,8 +72,10 @@ def cached(
     key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
     result = _read(path, key)
     if result is None or not sound(result):
+        started = time.time_ns()
+        before = {folder: _stamp(folder) for folder in sys.path}  # before the scan reads them
         result, folders = compute()
-        _write(path, key, result, folders)
+        _write(path, key, result, _settled(before, folders, started))
     return result
 
 
@@ -94,6 +102,23 @@ def _stamp(path: str) -> int | None:
         return os.stat(path or os.curdir).st_mtime_ns
     except OSError:
         return None
+
+
+def _settled(
+    before: dict[str, int | None], folders: list[str], started: int
+) -> list[tuple[str, int | None]] | None:
+    """Return the stamps to store for `folders` and those of `before`, or None if one changed.
+
+    None: a folder changed since two seconds before the scan began at `started`
+    (time.time_ns()), or while it ran. `before` holds the stamps taken before it.
+    """
+    stamps = {folder: _stamp(folder) for folder in (*before, *folders)}
+    settled = started - _SETTLE_NS
+    if any(stamps[folder] != stamp for folder, stamp in before.items()):
+        return None
+    if any(stamp is not None and stamp > settled for stamp in stamps.values()):
+        return None
+    return list(stamps.items())
 
 
 def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
@@ -139,13 +164,13 @@ def _foreign(info: os.stat_result) -> bool:
     return info.st_uid != os.getuid() or bool(info.st_mode & 0o022)
 
 
-def _write(path: str, key: tuple[Any, ...], result: Discovery, folders: list[str]) -> None:
-    """Store `result` atomically, unless its folders changed too recently to trust."""
+def _write(
+    path: str, key: tuple[Any, ...], result: Discovery, stamps: list[tuple[str, int | None]] | None
+) -> None:
+    """Store `result` and its folders' `stamps` atomically; None: too recent to trust."""
     import contextlib  # only when the cache misses
 
-    stamps = [(folder, _stamp(folder)) for folder in dict.fromkeys(folders)]
-    settled = time.time_ns() - _SETTLE_NS
-    if any(stamp is not None and stamp > settled for _, stamp in stamps):
+    if stamps is None:
         return
     folder = os.path.dirname(path)
     # An unpredictable name, as secrets.token_hex() makes it, without importing secrets.

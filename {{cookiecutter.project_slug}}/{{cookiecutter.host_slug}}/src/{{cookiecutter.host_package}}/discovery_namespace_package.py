@@ -25,6 +25,7 @@ import os
 import sys
 
 from . import __path__ as package_path
+from .about import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,17 +72,18 @@ def find() -> tuple[Discovery, list[str]]:
     owners = Owners(_PACKAGE + "/")
     folders = _package_folders()
     namespace = _portions(folders)
+    watch = [*sys.path, *folders, *namespace]  # and every plugin folder, or one that may become one
     listed = [
         (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
         for portion in namespace
-        for name, path in modules(portion)
+        for name, path in modules(portion, "", watch)
     ]
     misplaced = _misplaced_inits(folders, owners)
     _build_namespace()  # as load() will import from it, so that the import system answers alike
     found, editables = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
     result = plugins_from_modules(found, owners)
     result["warnings"] = misplaced + result["warnings"]
-    return result, [*sys.path, *folders, *namespace, *editables]
+    return result, [*watch, *editables]
 
 
 def load(found: Found) -> object:
@@ -108,7 +110,12 @@ def _build_namespace() -> None:
 
 
 def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
-    """Warn of every ``__init__.py`` a plugin shipped: beside the host's, or over it."""
+    """Warn of every ``__init__.py`` a plugin shipped: beside the host's, or over it.
+
+    Another copy of the host itself (say a ``pip install --target`` copy on
+    PYTHONPATH) is no plugin's doing: it is named for what it is, and only if its
+    version differs from the running host's, since then their modules may mix.
+    """
     from .environment import normalize
 
     host = os.path.join(package_path[0], "__init__.py")
@@ -119,12 +126,46 @@ def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
             path = os.path.join(entry, relative)
             if not os.path.isfile(path):
                 continue
-            if not os.path.samefile(path, host):
-                warnings.append(_broken(path, owners.of(entry, relative)))
+            owner = owners.of(entry, relative)
+            if os.path.samefile(path, host):
+                pass
+            elif relative == _PACKAGE + "/__init__.py" and _copy_of_the_host(path, host, owner):
+                if owner[1] != __version__:
+                    warnings.append(_second_copy(folder, owner))
+            else:
+                warnings.append(_broken(path, owner))
             for other in owners.all_of(entry, relative):
                 if normalize(other[0]) != _HOST:  # a plugin wrote over the host's own file
                     warnings.append(_broken(path, other, over_the_host=True))
     return warnings
+
+
+def _copy_of_the_host(path: str, host: str, owner: tuple[str | None, str | None]) -> bool:
+    """Tell whether `path` is the ``__init__.py`` of another copy of the host itself.
+
+    It is if the host's distribution installed it or, where no distribution claims
+    it, if it is the running host's own file, byte for byte.
+    """
+    from .environment import normalize
+
+    if owner[0] is not None:
+        return normalize(owner[0]) == _HOST
+    try:
+        with open(path, "rb") as copy, open(host, "rb") as own:
+            return copy.read() == own.read()
+    except OSError:
+        return False
+
+
+def _second_copy(folder: str, owner: tuple[str | None, str | None]) -> str:
+    """Warn about another copy of the host, of another or an unknown version."""
+    name, version = owner
+    source = f"{name} {version}" if name else "an unknown distribution"
+    return (
+        f"{folder} is a second copy of {_HOST} (from {source}); this {_HOST} "
+        f"{__version__} runs from {package_path[0]}. Python may mix their modules: "
+        "uninstall one of them."
+    )
 
 
 def _broken(path: str, owner: tuple[str | None, str | None], over_the_host: bool = False) -> str:

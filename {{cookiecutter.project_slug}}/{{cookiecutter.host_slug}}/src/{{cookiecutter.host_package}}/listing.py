@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     Module = tuple[str, str, str, str]
 
 
-def modules(folder: str, prefix: str = "") -> list[tuple[str, str]]:
+def modules(folder: str, prefix: str = "", watch: list[str] | None = None) -> list[tuple[str, str]]:
     """List the importable modules in `folder` whose names start with `prefix`.
 
     Returns sorted ``(module name, path of its source relative to folder)`` pairs.
+    Appends to `watch` every entry that is, or could become, a package by gaining an
+    ``__init__.py``: a change inside it changes the listing, but not `folder`'s time.
     """
     try:
         names = sorted(os.listdir(folder or os.curdir))
@@ -43,9 +45,12 @@ def modules(folder: str, prefix: str = "") -> list[tuple[str, str]]:
         if not name.startswith(prefix) or name.startswith("__"):
             continue  # __init__.py, __main__.py, __pycache__: no plugin
         init = f"{name}/__init__.py"
-        if name.isidentifier() and os.path.isfile(os.path.join(folder, init)):
-            found.append((name, init))
-            continue
+        if name.isidentifier():
+            if watch is not None:
+                watch.append(os.path.join(folder, name))
+            if os.path.isfile(os.path.join(folder, init)):
+                found.append((name, init))
+                continue
         stem = name.partition(".")[0]
         if stem.isidentifier() and name[len(stem) :] in (".py", *EXTENSION_SUFFIXES):
             found.append((stem, name))
