@@ -188,18 +188,15 @@ def backdate(*folders: Path) -> None:
 def test_installs_reinstalls_in_another_mode_and_uninstalls_show_through_the_cache(
     backends_env: Venv, baked: Baked, tmp_path: Path
 ) -> None:
-    site = Path(
-        backends_env.run(
-            backends_env.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"
-        ).stdout.strip()
-    )
+    venv = backends_env.path  # site-packages, and bin: the console script's folder is on sys.path
     cache = Path(backends_env.env["XDG_CACHE_HOME"]) / baked.slug
     project = tmp_path / "plugin"
     plugin, source, _ = write_plugin(baked, project, "setuptools-flat")
     distribution = f"{baked.slug}-setuptools-flat"
     install(backends_env, project, "setuptools-flat")  # an import hook
     try:
-        backdate(site, project)
+        backdate(venv, project)
+        shutil.rmtree(cache, ignore_errors=True)  # what an earlier test stored proves nothing here
         assert listed(backends_env, baked)[plugin]["version"] == "0.1.0"  # computed, and stored
         assert list(cache.glob("plugins-*.cache")), "the discovery was not cached"
         assert listed(backends_env, baked)[plugin]["version"] == "0.1.0"  # from the cache
@@ -208,12 +205,12 @@ def test_installs_reinstalls_in_another_mode_and_uninstalls_show_through_the_cac
         install(backends_env, project, "setuptools-strict")  # another mode: a link tree on sys.path
         report = listed(backends_env, baked)[plugin]
         assert report["version"] == "0.2.0" and report["status"] == "ok", report
-        backdate(site, project)
+        backdate(venv, project)
         listed(backends_env, baked)  # stored again
         install(backends_env, project, "setuptools-flat")  # and back to the import hook
         report = listed(backends_env, baked)[plugin]
         assert Path(str(report["location"])).resolve() == source.resolve(), report
-        backdate(site, project)
+        backdate(venv, project)
         assert plugin in listed(backends_env, baked)
     finally:
         pip(backends_env, "uninstall", "-y", distribution)
