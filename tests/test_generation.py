@@ -50,6 +50,7 @@ HOST_TESTS = "my-app/tests/"
 PER_STYLE = {
     "entry-point": {
         "my-app/src/my_app/discovery_entry_point.py",
+        "my-app/src/my_app/metadata.py",
         "my-app-hello/src/my_app_hello/__init__.py",
         "my-app-hello/src/my_app_hello/py.typed",
     },

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NEEDS = (
     *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
     *("tomli", "exceptiongroup", "colorama", "typing_extensions", "cookiecutter", "pip"),
+    # Other build backends, for the hand-written plugins of test_real_world.py.
+    *("setuptools", "flit-core", "pdm-backend"),
 )
 # The generated suites run on every supported Python (test_pythons.py): pytest's wheels
 # for each. pip evaluates markers for this Python, not the target, so what pytest needs on

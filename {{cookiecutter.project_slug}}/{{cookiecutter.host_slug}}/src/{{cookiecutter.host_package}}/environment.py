@@ -32,3 +32,20 @@ def metadata_folders(entry: str) -> list[str]:
         for name in sorted(names)
         if name.endswith((".dist-info", ".egg-info"))
     ]
+
+
+def name_and_version(folder: str) -> tuple[str | None, str | None]:
+    """Read the Name and Version headers of a metadata folder (METADATA, else PKG-INFO)."""
+    fields: dict[str, str] = {}
+    for filename in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(folder, filename), encoding="utf-8") as file:
+                for line in file:
+                    if not line.strip():
+                        break  # the headers end at the first blank line
+                    key, _, value = line.partition(":")
+                    fields.setdefault(key.strip().lower(), value.strip())
+        except (OSError, UnicodeDecodeError):
+            continue
+        break
+    return fields.get("name"), fields.get("version")

@@ -11,7 +11,7 @@ import os
 import sys
 from _imp import extension_suffixes
 
-from .environment import metadata_folders
+from .environment import metadata_folders, name_and_version
 
 EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
 TYPE_CHECKING = False
@@ -40,23 +40,6 @@ def modules(folder: str, prefix: str = "") -> list[tuple[str, str]]:
         if stem.isidentifier() and name[len(stem) :] in (".py", *EXTENSION_SUFFIXES):
             found.append((stem, name))
     return found
-
-
-def name_and_version(folder: str) -> tuple[str | None, str | None]:
-    """Read the Name and Version headers of a metadata folder."""
-    fields: dict[str, str] = {}
-    for filename in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(folder, filename), encoding="utf-8") as file:
-                for line in file:
-                    if not line.strip():
-                        break  # the headers end at the first blank line
-                    key, _, value = line.partition(":")
-                    fields.setdefault(key.strip().lower(), value.strip())
-        except (OSError, UnicodeDecodeError):
-            continue
-        break
-    return fields.get("name"), fields.get("version")
 
 
 class Owners:
