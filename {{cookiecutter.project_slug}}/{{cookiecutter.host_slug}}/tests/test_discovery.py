@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, plugin_source
 from test_contract import ran, use
@@ -101,3 +105,38 @@ def test_unreadable_metadata_never_stops_discovery(site: Site, run_host: RunHost
     assert result.returncode == 0, result.stderr
     assert listing(result)["good"]["status"] == "ok"
     assert "Traceback" not in result.stderr
+
+
+def test_a_first_start_reads_the_metadata_of_plugins_only(site: Site, sandbox: Sandbox) -> None:
+    """Unrelated distributions cost a first start no RECORD or METADATA read: the owner
+    of a plugin's module is asked first among the distributions named after it."""
+    from test_cache import AUDIT_OPENS, METADATA_FILES
+
+    plugins = {site.add("alpha").name, site.add("beta").name}
+    for index in range(20):
+        module = f"unrelated_{index}.py"
+        site.write(module, "")
+        site.install(f"unrelated-{index}", "1.0", [module], {"console_scripts": {"u": "x:y"}})
+    log = sandbox.root / "opened.txt"
+    # The host alone (python -S: no site-packages), its opens logged by an audit hook.
+    code = f"exec({AUDIT_OPENS!r})\nfrom {PACKAGE}.cli import main\nraise SystemExit(main())\n"
+    env = sandbox.env({"AUDIT_OPEN_LOG": str(log)})
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(sandbox.alone())])
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code, "plugins", "--json"],
+        env=env,
+        cwd=sandbox.cwd,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    reports = listing(result)
+    assert reports["alpha"]["status"] == reports["beta"]["status"] == "ok"
+    assert reports["alpha"]["distribution"] == f"{PROG}-alpha"
+    opened = [Path(path) for path in log.read_text(encoding="utf-8").splitlines()]
+    read = {
+        path.parent.name
+        for path in opened
+        if path.parent.parent == site.path and path.name in METADATA_FILES - {"entry_points.txt"}
+    }
+    assert read == plugins

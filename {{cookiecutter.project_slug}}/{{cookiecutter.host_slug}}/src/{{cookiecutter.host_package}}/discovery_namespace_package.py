@@ -72,8 +72,8 @@ def find() -> tuple[Discovery, list[str]]:
         for portion in namespace
         for name, path in modules(portion)
     ]
+    result = plugins_from_modules(found, owners)  # first: it tells owners the plugins' owners
     misplaced = _misplaced_inits(folders, owners)
-    result = plugins_from_modules(found, owners)
     result["warnings"] = misplaced + result["warnings"]
     return result, [*sys.path, *folders, *namespace]
 
@@ -106,7 +106,7 @@ def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
                 continue
             if not os.path.samefile(path, host):
                 warnings.append(_broken(path, owners.of(entry, relative)))
-            for other in owners.all_of(entry, relative):
+            for other in owners.plugins_of(entry, relative):
                 if normalize(other[0]) != _HOST:  # a plugin wrote over the host's own file
                     warnings.append(_broken(path, other, over_the_host=True))
     return warnings

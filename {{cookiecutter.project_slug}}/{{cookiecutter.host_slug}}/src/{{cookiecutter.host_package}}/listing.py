@@ -11,7 +11,7 @@ import os
 import sys
 from _imp import extension_suffixes
 
-from .environment import metadata_folders, name_and_version
+from .environment import metadata_folders, name_and_version, normalize
 
 EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
 TYPE_CHECKING = False
@@ -55,9 +55,18 @@ class Owners:
         self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._sources: dict[str, tuple[str, str]] = {}
         self._read = False
+        self._stems: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._named: list[tuple[str, frozenset[str], tuple[str, str]]] = []
 
-    def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
-        """Return the (name, version) that installed `relative` into sys.path entry `entry`."""
+    def of(self, entry: str, relative: str, plugin: str = "") -> tuple[str | None, str | None]:
+        """Return the (name, version) that installed `relative` into sys.path entry `entry`.
+
+        `plugin` names the plugin that file holds: a distribution named after it is
+        asked first (see named_after).
+        """
+        owner = self.named_after(entry, relative, plugin) if plugin and not self._read else None
+        if owner:
+            return owner
         owners = self.all_of(entry, relative)
         if owners:
             return owners[0]
@@ -69,16 +78,56 @@ class Owners:
             self._read_records()
         return self._files.get((entry, relative), [])
 
+    def named_after(self, entry: str, relative: str, plugin: str) -> tuple[str, str] | None:
+        """Return the owner of `relative` in `entry` among the distributions named after `plugin`.
+
+        A plugin's distribution is nearly always named after it (``my-app-hello`` for
+        ``hello``): reading its RECORD alone spares a first start reading every RECORD.
+        It owns the file if its RECORD lists it in `entry`, or lists a ``.pth`` that
+        puts `entry` on sys.path (an editable install); None if no such one does.
+        """
+        wanted = normalize(plugin)
+        for where in dict.fromkeys([entry, *sys.path]):
+            for folder in self._named_like(where, wanted):
+                paths = frozenset(_listed(folder, self._prefix))
+                if (where == entry and relative in paths) or any(
+                    _real(entry) in _pth_folders(where, path) for path in paths if path.endswith(".pth")
+                ):
+                    name, version = name_and_version(folder)
+                    if name and version:
+                        self._named.append((where, paths, (name, version)))
+                        return name, version
+        return None
+
+    def _named_like(self, entry: str, wanted: str) -> list[str]:
+        """Return the metadata folders in `entry` whose distribution's name has `wanted` in it.
+
+        A normalized name matches at dashes: ``my-app-hello`` has ``hello`` and ``app-hello``.
+        """
+        if entry not in self._stems:
+            stems = self._stems[entry] = {}
+            for folder in metadata_folders(entry):
+                stem = normalize(os.path.basename(folder).rpartition(".")[0].partition("-")[0])
+                for part in stem.split("-"):
+                    stems.setdefault(part, []).append((f"-{stem}-", folder))
+        last = wanted.rpartition("-")[2]
+        return [folder for stem, folder in self._stems[entry].get(last, ()) if f"-{wanted}-" in stem]
+
+    def plugins_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
+        """Return every (name, version) of a plugin's distribution whose RECORD lists `relative`.
+
+        Only the distributions named_after found are asked, unless all_of read every RECORD.
+        """
+        if self._read:
+            return self.all_of(entry, relative)
+        return [owner for at, paths, owner in self._named if at == entry and relative in paths]
+
     def _read_records(self) -> None:
         """Read every RECORD that lists a file under the prefix or a ``.pth`` file."""
         self._read = True
         for entry in sys.path:
             for folder in metadata_folders(entry):
-                try:
-                    with open(os.path.join(folder, "RECORD"), encoding="utf-8") as file:
-                        paths = [line.rsplit(",", 2)[0].strip('"') for line in file]
-                except (OSError, UnicodeDecodeError):
-                    continue
+                paths = _listed(folder, self._prefix)
                 mine = [p for p in paths if p.startswith(self._prefix)]
                 sources = [s for p in paths if p.endswith(".pth") for s in _pth_folders(entry, p)]
                 name, version = name_and_version(folder) if mine or sources else (None, None)
@@ -100,7 +149,7 @@ def plugins_from_modules(found: list[tuple[str, str, str, str]], owners: Owners)
     first: dict[str, str] = {}
     for entry, relative, name, target in found:
         location = os.path.join(entry, relative)
-        distribution, version = owners.of(entry, relative)
+        distribution, version = owners.of(entry, relative, name)
         source = f"{location} ({distribution} {version})" if distribution else location
         other = first.setdefault(name, source)
         if other != source:
@@ -117,6 +166,25 @@ def plugins_from_modules(found: list[tuple[str, str, str, str]], owners: Owners)
             }
         )
     return {"plugins": plugins, "warnings": warnings}
+
+
+def _listed(folder: str, prefix: str) -> list[str]:
+    """Return the paths in the RECORD of `folder`, if one starts with `prefix` or is a ``.pth``.
+
+    Most RECORDs list neither: they are searched as bytes, not decoded and split.
+    """
+    try:
+        with open(os.path.join(folder, "RECORD"), "rb") as file:
+            data = file.read()
+    except OSError:
+        return []
+    if prefix.encode() not in data and b".pth" not in data:
+        return []
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return []
+    return [line.rsplit(",", 2)[0].strip('"') for line in lines]
 
 
 def _real(folder: str) -> str:
