@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+{% if cookiecutter.discovery == "entry-point" -%}
+import json
+{% endif -%}
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, plugin_source
+{% if cookiecutter.discovery == "entry-point" -%}
+import pytest
+{% endif -%}
+from support import (
+    PACKAGE,
+{%- if cookiecutter.discovery == "entry-point" %}
+    PLUGIN_GROUP,
+{%- endif %}
+    PROG,
+    RunHost,
+    Sandbox,
+    Site,
+    listing,
+    plugin_source,
+)
 from test_contract import ran, use
 
 
@@ -54,6 +71,39 @@ def test_two_distributions_in_one_folder_first_name_wins(site: Site, run_host: R
     result = run_host("plugins", "--json")
     assert listing(result)["alpha"]["distribution"] == "aa-dist"
     assert "aa-dist" in result.stderr and "zz-dist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "editable", "twice"),
+    [
+        ("the project", True, False),  # setuptools' editable src layout: one install
+        ("the project", False, True),  # not editable: a second copy
+        ("elsewhere", True, True),  # an editable install of another tree
+    ],
+)
+def test_an_editable_install_and_its_own_egg_info_are_one_install(
+    sandbox: Sandbox, make_site: Callable[[], Site], url: str, editable: bool, twice: bool
+) -> None:
+    """setuptools leaves ``src/<name>.egg-info`` in the tree its ``.pth`` puts on sys.path."""
+    installed = make_site()
+    project = sandbox.root / "my project"  # a space: the URL is percent-encoded
+    src = Site(project / "src", sandbox.markers)
+    sandbox.sites.append(src)
+    src.write("fake_alpha.py", plugin_source("alpha", sandbox.markers))
+    points = {PLUGIN_GROUP: {"alpha": "fake_alpha"}}
+    info = installed.install("alpha-dist", "1.0", [], points)
+    tree = project if url == "the project" else sandbox.root / "elsewhere"
+    direct = {"url": tree.as_uri(), "dir_info": {"editable": editable}}
+    (info / "direct_url.json").write_text(json.dumps(direct), encoding="utf-8")
+    egg = src.path / "alpha_dist.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: alpha-dist\nVersion: 1.0\n")
+    (egg / "entry_points.txt").write_text(f"[{PLUGIN_GROUP}]\nalpha = fake_alpha\n")
+    result = sandbox.run("plugins", "--json")
+    report = listing(result)["alpha"]
+    assert report["status"] == "ok"
+    assert report["location"] == str(info)
+    assert ("installed twice" in result.stderr) is twice, result.stderr
 {%- endif %}
 
 

@@ -64,12 +64,13 @@ def find() -> tuple[Discovery, list[str]]:
             warnings.append(f"{folder} declares plugins but has no Name in its metadata; ignored")
             continue
         other = first_copy.setdefault(normalize(name), folder)
-        if other != folder:
+        if other != folder and not _one_install(other, folder):
             warnings.append(
                 f"distribution {name} {version} is installed twice: in {os.path.dirname(other)} "
                 f"and in {os.path.dirname(folder)}; using the first"
             )
-            continue
+        if other != folder:
+            continue  # shadowed, as it is for imports
         folders.append(folder)
         for point_group, point_name, value in points:
             ours, api_version = _group(point_group)
@@ -91,6 +92,52 @@ def find() -> tuple[Discovery, list[str]]:
                 }
             )
     return {"plugins": plugins, "warnings": warnings}, folders
+
+
+def _one_install(first: str, second: str) -> bool:
+    """Tell whether metadata folders `first` and `second` are one editable install, not two.
+
+    setuptools installs a src layout in editable mode as a ``.dist-info`` whose ``.pth``
+    puts the ``src`` folder on sys.path, and leaves ``src/<name>.egg-info`` there: a
+    second copy of the metadata, inside the source tree that the ``.dist-info``'s
+    ``direct_url.json`` names. Two real copies would shadow each other; these do not.
+    """
+    eggs = [folder for folder in (first, second) if folder.endswith(".egg-info")]
+    dists = [folder for folder in (first, second) if folder.endswith(".dist-info")]
+    if len(eggs) != 1 or len(dists) != 1:
+        return False
+    source = _editable_source(dists[0])
+    if source is None:
+        return False
+    egg, tree = (os.path.normcase(os.path.realpath(path)) for path in (eggs[0], source))
+    try:
+        return os.path.commonpath([egg, tree]) == tree
+    except ValueError:  # on another drive
+        return False
+
+
+def _editable_source(folder: str) -> str | None:
+    """Return the local folder that the editable install in `folder` was made from, if it is one.
+
+    PEP 610: ``direct_url.json`` holds ``{"url": "file:///...", "dir_info": {"editable": true}}``.
+    """
+    import json  # only when a distribution is seen twice
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        with open(os.path.join(folder, "direct_url.json"), encoding="utf-8") as file:
+            direct = json.load(file)
+        url = urlsplit(direct["url"])
+        if direct["dir_info"]["editable"] is not True or url.scheme != "file":
+            return None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    path = unquote(url.path)
+    if os.name == "nt":  # file:///C:/src -> C:/src; file://server/share/src -> //server/share/src
+        path = f"//{url.netloc}{path}" if url.netloc not in ("", "localhost") else path[1:]
+    elif url.netloc not in ("", "localhost"):
+        return None  # on another machine
+    return os.path.normpath(path)
 
 
 def load(found: Found) -> object:

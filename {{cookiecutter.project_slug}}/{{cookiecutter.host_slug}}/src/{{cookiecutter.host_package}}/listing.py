@@ -90,8 +90,9 @@ class Owners:
         for where in dict.fromkeys([entry, *sys.path]):
             for folder in self._named_like(where, wanted):
                 paths = frozenset(_listed(folder, self._prefix))
+                pths = [path for path in paths if path.endswith(".pth")]
                 if (where == entry and relative in paths) or any(
-                    _real(entry) in _pth_folders(where, path) for path in paths if path.endswith(".pth")
+                    _real(entry) in _pth_folders(where, pth) for pth in pths
                 ):
                     name, version = name_and_version(folder)
                     if name and version:
@@ -111,7 +112,8 @@ class Owners:
                 for part in stem.split("-"):
                     stems.setdefault(part, []).append((f"-{stem}-", folder))
         last = wanted.rpartition("-")[2]
-        return [folder for stem, folder in self._stems[entry].get(last, ()) if f"-{wanted}-" in stem]
+        named = self._stems[entry].get(last, [])
+        return [folder for stem, folder in named if f"-{wanted}-" in stem]
 
     def plugins_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
         """Return every (name, version) of a plugin's distribution whose RECORD lists `relative`.
