@@ -32,6 +32,7 @@ COMMON = {
     "my-app/src/my_app/__init__.py",
     "my-app/src/my_app/__main__.py",
     "my-app/src/my_app/about.py",
+    "my-app/src/my_app/archives.py",
     "my-app/src/my_app/cache.py",
     "my-app/src/my_app/cli.py",
     "my-app/src/my_app/contract.py",

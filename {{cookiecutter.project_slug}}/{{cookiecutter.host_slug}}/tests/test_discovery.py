@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 {% endif -%}
 import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,6 +157,25 @@ def test_unreadable_metadata_never_stops_discovery(site: Site, run_host: RunHost
     assert result.returncode == 0, result.stderr
     assert listing(result)["good"]["status"] == "ok"
     assert "Traceback" not in result.stderr
+
+
+def test_a_plugin_in_a_zip_file_on_sys_path_is_found(
+    site: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    """Python imports from a zip file on sys.path (a zipapp, a wheel), so discovery looks there."""
+    site.add("alpha", version="1.5")
+    archive = sandbox.root / "site.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted(site.path.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out.write(path, path.relative_to(site.path).as_posix())
+    shutil.rmtree(site.path)
+    site.path = archive  # on PYTHONPATH instead of the folder
+    report = listing(run_host("plugins", "--json"))["alpha"]
+    assert report["status"] == "ok", report
+    assert (report["distribution"], report["version"]) == (f"{PROG}-alpha", "1.5")
+    assert report["location"].startswith(str(archive) + os.sep)
+    assert ran("alpha") in use(run_host, "alpha").stdout
 
 
 def test_a_first_start_reads_the_metadata_of_plugins_only(site: Site, sandbox: Sandbox) -> None:

@@ -36,7 +36,7 @@ def find() -> tuple[Discovery, list[str]]:
     Only the distributions whose ``entry_points.txt`` names this host's group have
     their METADATA read, and only its Name and Version.
     """
-    from .environment import metadata_folders, name_and_version, normalize
+    from .environment import metadata_folders, name_and_version, normalize, read_bytes
     from .metadata import parse
 
     plugins: list[Found] = []
@@ -46,8 +46,7 @@ def find() -> tuple[Discovery, list[str]]:
     group = GROUP.encode()
     for folder in (f for entry in sys.path for f in metadata_folders(entry)):
         try:
-            with open(os.path.join(folder, "entry_points.txt"), "rb") as file:
-                data = file.read()
+            data = read_bytes(os.path.join(folder, "entry_points.txt"))
         except OSError:
             continue  # most distributions declare no entry points
         if group not in data:

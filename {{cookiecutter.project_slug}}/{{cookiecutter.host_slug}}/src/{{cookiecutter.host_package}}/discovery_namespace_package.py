@@ -48,13 +48,17 @@ def portions() -> list[str]:
 
 def _portions(package_folders: list[str]) -> list[str]:
     """Return the ``plugins`` folders inside `package_folders`."""
-    return [p for p in (os.path.join(f, "plugins") for f in package_folders) if os.path.isdir(p)]
+    from .environment import isdir
+
+    return [p for p in (os.path.join(f, "plugins") for f in package_folders) if isdir(p)]
 
 
 def _package_folders() -> list[str]:
     """Return every ``{{ cookiecutter.host_package }}`` folder on sys.path, first entry first."""
+    from .environment import isdir
+
     folders = (os.path.join(entry or os.curdir, _PACKAGE) for entry in sys.path)
-    return list(dict.fromkeys(f for f in folders if os.path.isdir(f)))
+    return list(dict.fromkeys(f for f in folders if isdir(f)))
 
 
 def find() -> tuple[Discovery, list[str]]:
@@ -94,7 +98,7 @@ def load(found: Found) -> object:
 
 def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
     """Warn of every ``__init__.py`` a plugin shipped: beside the host's, or over it."""
-    from .environment import normalize
+    from .environment import isfile, normalize
 
     host = os.path.join(package_path[0], "__init__.py")
     warnings = []
@@ -102,14 +106,22 @@ def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
         entry = os.path.dirname(folder)
         for relative in (_PACKAGE + "/__init__.py", _RELATIVE + "__init__.py"):
             path = os.path.join(entry, relative)
-            if not os.path.isfile(path):
+            if not isfile(path):
                 continue
-            if not os.path.samefile(path, host):
+            if not _same_file(path, host):
                 warnings.append(_broken(path, owners.of(entry, relative)))
             for other in owners.plugins_of(entry, relative):
                 if normalize(other[0]) != _HOST:  # a plugin wrote over the host's own file
                     warnings.append(_broken(path, other, over_the_host=True))
     return warnings
+
+
+def _same_file(path: str, other: str) -> bool:
+    """Tell whether two paths name one file; inside a zip file, whether they are one path."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # in a zip file
+        return os.path.normcase(os.path.abspath(path)) == os.path.normcase(os.path.abspath(other))
 
 
 def _broken(path: str, owner: tuple[str | None, str | None], over_the_host: bool = False) -> str:

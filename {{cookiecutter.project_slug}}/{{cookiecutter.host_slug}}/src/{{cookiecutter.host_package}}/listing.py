@@ -11,7 +11,14 @@ import os
 import sys
 from _imp import extension_suffixes
 
-from .environment import metadata_folders, name_and_version, normalize
+from .environment import (
+    isfile,
+    listdir,
+    metadata_folders,
+    name_and_version,
+    normalize,
+    read_bytes,
+)
 
 EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
 TYPE_CHECKING = False
@@ -24,16 +31,13 @@ def modules(folder: str, prefix: str = "") -> list[tuple[str, str]]:
 
     Returns sorted ``(module name, path of its source relative to folder)`` pairs.
     """
-    try:
-        names = sorted(os.listdir(folder or os.curdir))
-    except OSError:
-        return []
+    names = sorted(listdir(folder))
     found = []
     for name in names:
         if not name.startswith(prefix) or name.startswith("__"):
             continue  # __init__.py, __main__.py, __pycache__: no plugin
         init = f"{name}/__init__.py"
-        if name.isidentifier() and os.path.isfile(os.path.join(folder, init)):
+        if name.isidentifier() and isfile(os.path.join(folder, init)):
             found.append((name, init))
             continue
         stem = name.partition(".")[0]
@@ -176,8 +180,7 @@ def _listed(folder: str, prefix: str) -> list[str]:
     Most RECORDs list neither: they are searched as bytes, not decoded and split.
     """
     try:
-        with open(os.path.join(folder, "RECORD"), "rb") as file:
-            data = file.read()
+        data = read_bytes(os.path.join(folder, "RECORD"))
     except OSError:
         return []
     if prefix.encode() not in data and b".pth" not in data:
