@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing
+from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, modules_imported_by
 from test_contract import ran, use
 
 NO_CACHE = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
@@ -378,3 +378,15 @@ def test_a_relative_sys_path_entry_is_cached_per_directory(
         clean = names(clean_dir)
         assert "alpha" in clean and "stray" not in clean
     assert len(cache_files(sandbox)) == 2
+
+
+def test_a_hit_imports_no_reader_and_no_extension_module(site: Site, sandbox: Sandbox) -> None:
+    """What a warm start must not pay for: the metadata and zip readers, importlib, zlib."""
+    site.add("alpha")
+    site.settle()
+    Site(sandbox.cwd, sandbox.markers).settle()  # python -c puts it on sys.path
+    args = ["run", "alpha"]
+    readers = {f"{PACKAGE}.{name}" for name in ("metadata", "listing", "archives")}
+    assert modules_imported_by(sandbox, args) & readers  # a miss reads the metadata
+    imported = modules_imported_by(sandbox, args)  # a hit
+    assert imported & {"importlib", "zlib", "zipfile", *readers} == set()
