@@ -80,10 +80,10 @@ def value(draw: st.DrawFn) -> str:
     return text
 
 
-NAME = st.text(st.characters(blacklist_characters="=\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=8)
+NAME = st.text(st.characters(codec="utf-8", exclude_characters="=\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=8)
 GROUP = st.one_of(
     DOTTED,
-    st.text(st.characters(blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=10),
+    st.text(st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=10),
     st.builds(lambda a, g, b: f"{a}{g}{b}", st.sampled_from(["", "[", " "]), DOTTED, st.sampled_from(["", "]", " "])),
 )
 LINE = st.one_of(
