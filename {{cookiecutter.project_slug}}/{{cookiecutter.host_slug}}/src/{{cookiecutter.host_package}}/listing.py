@@ -50,7 +50,8 @@ class Owners:
     """Which distribution installed which file, from the RECORD files on sys.path.
 
     Editable installs list a ``.pth`` file instead; the folders it adds count as theirs.
-    The RECORD files are read on the first question only.
+    A plugin's owner is looked for first among the distributions named after it; all
+    the RECORD files are read only if none of those owns it, on the first such question.
     """
 
     def __init__(self, prefix: str) -> None:
@@ -113,7 +114,7 @@ class Owners:
             stems = self._stems[entry] = {}
             for folder in metadata_folders(entry):
                 stem = normalize(os.path.basename(folder).rpartition(".")[0].partition("-")[0])
-                for part in stem.split("-"):
+                for part in set(stem.split("-")):
                     stems.setdefault(part, []).append((f"-{stem}-", folder))
         last = wanted.rpartition("-")[2]
         named = self._stems[entry].get(last, [])
