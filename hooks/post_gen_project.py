@@ -31,11 +31,15 @@ PRUNE: dict[tuple[str, str], list[str]] = {
     ],
     ("discovery", "naming-convention"): [
         HOST_PACKAGE + "/discovery_entry_point.py",
+        HOST_PACKAGE + "/metadata.py",
+        HOST + "/tests/test_metadata.py",
         HOST_PACKAGE + "/discovery_namespace_package.py",
         PLUGIN + "/src/{host_package}",
     ],
     ("discovery", "namespace-package"): [
         HOST_PACKAGE + "/discovery_entry_point.py",
+        HOST_PACKAGE + "/metadata.py",
+        HOST + "/tests/test_metadata.py",
         HOST_PACKAGE + "/discovery_naming_convention.py",
         PLUGIN + "/src/{plugin_module}",
     ],

@@ -32,6 +32,7 @@ COMMON = {
     "my-app/src/my_app/__init__.py",
     "my-app/src/my_app/__main__.py",
     "my-app/src/my_app/about.py",
+    "my-app/src/my_app/archives.py",
     "my-app/src/my_app/cache.py",
     "my-app/src/my_app/cli.py",
     "my-app/src/my_app/contract.py",
@@ -50,6 +51,7 @@ HOST_TESTS = "my-app/tests/"
 PER_STYLE = {
     "entry-point": {
         "my-app/src/my_app/discovery_entry_point.py",
+        "my-app/src/my_app/metadata.py",
         "my-app-hello/src/my_app_hello/__init__.py",
         "my-app-hello/src/my_app_hello/py.typed",
     },

@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NEEDS = (
     *("pytest", "hatchling>=1.27", "editables", "build", "ruff", "mypy>=1.10"),
     *("tomli", "exceptiongroup", "colorama", "typing_extensions", "cookiecutter", "pip"),
-    *("setuptools>=64", "pdm-backend", "meson-python", "meson", "ninja", "scikit-build-core"),
+    # Other build backends, for the hand-written plugins of test_real_world.py and
+    # test_editables.py.
+    *("setuptools>=64", "flit-core", "pdm-backend", "meson-python", "meson", "ninja"),
+    "scikit-build-core",
 )
 # The generated suites run on every supported Python (test_pythons.py): pytest's wheels
 # for each. pip evaluates markers for this Python, not the target, so what pytest needs on

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing
+from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, modules_imported_by
 from test_contract import ran, use
 
 NO_CACHE = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
@@ -288,7 +288,7 @@ def test_a_hit_does_not_read_package_metadata(site: Site, run_host: RunHost) -> 
         result = run_host("plugins", "--json", python=["-X", "importtime"])
         assert "alpha" in listing(result)
         modules = [line.rpartition("|")[2].strip() for line in result.stderr.splitlines()]
-        return "importlib.metadata" in modules
+        return f"{PACKAGE}.metadata" in modules  # the entry_points.txt reader
 
     assert imports_metadata()  # a miss: discovery reads the metadata
     assert not imports_metadata()  # a hit: the cache answers
@@ -378,3 +378,15 @@ def test_a_relative_sys_path_entry_is_cached_per_directory(
         clean = names(clean_dir)
         assert "alpha" in clean and "stray" not in clean
     assert len(cache_files(sandbox)) == 2
+
+
+def test_a_hit_imports_no_reader_and_no_extension_module(site: Site, sandbox: Sandbox) -> None:
+    """What a warm start must not pay for: the metadata and zip readers, importlib, zlib."""
+    site.add("alpha")
+    site.settle()
+    Site(sandbox.cwd, sandbox.markers).settle()  # python -c puts it on sys.path
+    args = ["run", "alpha"]
+    readers = {f"{PACKAGE}.{name}" for name in ("metadata", "listing", "archives")}
+    assert modules_imported_by(sandbox, args) & readers  # a miss reads the metadata
+    imported = modules_imported_by(sandbox, args)  # a hit
+    assert imported & {"importlib", "zlib", "zipfile", *readers} == set()

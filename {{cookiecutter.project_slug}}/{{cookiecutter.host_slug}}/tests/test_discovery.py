@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+{% if cookiecutter.discovery == "entry-point" -%}
+import json
+{% endif -%}
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
-from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, plugin_source
+{% if cookiecutter.discovery == "entry-point" -%}
+import pytest
+{% endif -%}
+from support import (
+    PACKAGE,
+{%- if cookiecutter.discovery == "entry-point" %}
+    PLUGIN_GROUP,
+{%- endif %}
+    PROG,
+    RunHost,
+    Sandbox,
+    Site,
+    listing,
+    plugin_source,
+)
 from test_contract import ran, use
 
 
@@ -50,6 +73,39 @@ def test_two_distributions_in_one_folder_first_name_wins(site: Site, run_host: R
     result = run_host("plugins", "--json")
     assert listing(result)["alpha"]["distribution"] == "aa-dist"
     assert "aa-dist" in result.stderr and "zz-dist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "editable", "twice"),
+    [
+        ("the project", True, False),  # setuptools' editable src layout: one install
+        ("the project", False, True),  # not editable: a second copy
+        ("elsewhere", True, True),  # an editable install of another tree
+    ],
+)
+def test_an_editable_install_and_its_own_egg_info_are_one_install(
+    sandbox: Sandbox, make_site: Callable[[], Site], url: str, editable: bool, twice: bool
+) -> None:
+    """setuptools leaves ``src/<name>.egg-info`` in the tree its ``.pth`` puts on sys.path."""
+    installed = make_site()
+    project = sandbox.root / "my project"  # a space: the URL is percent-encoded
+    src = Site(project / "src", sandbox.markers)
+    sandbox.sites.append(src)
+    src.write("fake_alpha.py", plugin_source("alpha", sandbox.markers))
+    points = {PLUGIN_GROUP: {"alpha": "fake_alpha"}}
+    info = installed.install("alpha-dist", "1.0", [], points)
+    tree = project if url == "the project" else sandbox.root / "elsewhere"
+    direct = {"url": tree.as_uri(), "dir_info": {"editable": editable}}
+    (info / "direct_url.json").write_text(json.dumps(direct), encoding="utf-8")
+    egg = src.path / "alpha_dist.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: alpha-dist\nVersion: 1.0\n")
+    (egg / "entry_points.txt").write_text(f"[{PLUGIN_GROUP}]\nalpha = fake_alpha\n")
+    result = sandbox.run("plugins", "--json")
+    report = listing(result)["alpha"]
+    assert report["status"] == "ok"
+    assert report["location"] == str(info)
+    assert ("installed twice" in result.stderr) is twice, result.stderr
 {%- endif %}
 
 
@@ -101,3 +157,57 @@ def test_unreadable_metadata_never_stops_discovery(site: Site, run_host: RunHost
     assert result.returncode == 0, result.stderr
     assert listing(result)["good"]["status"] == "ok"
     assert "Traceback" not in result.stderr
+
+
+def test_a_plugin_in_a_zip_file_on_sys_path_is_found(
+    site: Site, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    """Python imports from a zip file on sys.path (a zipapp, a wheel), so discovery looks there."""
+    site.add("alpha", version="1.5")
+    archive = sandbox.root / "site.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted(site.path.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out.write(path, path.relative_to(site.path).as_posix())
+    shutil.rmtree(site.path)
+    site.path = archive  # on PYTHONPATH instead of the folder
+    report = listing(run_host("plugins", "--json"))["alpha"]
+    assert report["status"] == "ok", report
+    assert (report["distribution"], report["version"]) == (f"{PROG}-alpha", "1.5")
+    assert report["location"].startswith(str(archive) + os.sep)
+    assert ran("alpha") in use(run_host, "alpha").stdout
+
+
+def test_a_first_start_reads_the_metadata_of_plugins_only(site: Site, sandbox: Sandbox) -> None:
+    """Unrelated distributions cost a first start no RECORD or METADATA read: the owner
+    of a plugin's module is asked first among the distributions named after it."""
+    from test_cache import AUDIT_OPENS, METADATA_FILES
+
+    plugins = {site.add("alpha").name, site.add("beta").name}
+    for index in range(20):
+        module = f"unrelated_{index}.py"
+        site.write(module, "")
+        site.install(f"unrelated-{index}", "1.0", [module], {"console_scripts": {"u": "x:y"}})
+    log = sandbox.root / "opened.txt"
+    # The host alone (python -S: no site-packages), its opens logged by an audit hook.
+    code = f"exec({AUDIT_OPENS!r})\nfrom {PACKAGE}.cli import main\nraise SystemExit(main())\n"
+    env = sandbox.env({"AUDIT_OPEN_LOG": str(log)})
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(sandbox.alone())])
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code, "plugins", "--json"],
+        env=env,
+        cwd=sandbox.cwd,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    reports = listing(result)
+    assert reports["alpha"]["status"] == reports["beta"]["status"] == "ok"
+    assert reports["alpha"]["distribution"] == f"{PROG}-alpha"
+    opened = [Path(path) for path in log.read_text(encoding="utf-8").splitlines()]
+    read = {
+        path.parent.name
+        for path in opened
+        if path.parent.parent == site.path and path.name in METADATA_FILES - {"entry_points.txt"}
+    }
+    assert read == plugins

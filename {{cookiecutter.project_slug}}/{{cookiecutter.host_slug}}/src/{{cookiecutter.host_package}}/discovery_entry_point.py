@@ -12,7 +12,9 @@ standard entry points (an object reference, ``module:attribute [extras]``).
 
 This reads the same metadata as the PyPA guide's ``entry_points(group=...)``, but
 walks sys.path itself, so that a distribution installed twice is reported
-instead of silently shadowed, and so that the result can be cached.
+instead of silently shadowed, and so that the result can be cached. It reads the
+files directly (``metadata.py``): importing importlib.metadata alone costs more
+than the rest of a start.
 """
 
 from __future__ import annotations
@@ -31,49 +33,57 @@ def find() -> tuple[Discovery, list[str]]:
     """Find the plugins declared in installed metadata, in sys.path order.
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
+    Only the distributions whose ``entry_points.txt`` names this host's group have
+    their METADATA read, and only its Name and Version.
     """
-    from importlib.metadata import Distribution  # ~20 ms: paid only when the cache misses
-
-    from .environment import metadata_folders, normalize
+    from .environment import metadata_folders, name_and_version, normalize, read_bytes
+    from .metadata import parse
 
     plugins: list[Found] = []
     warnings: list[str] = []
     folders = list(sys.path)
     first_copy: dict[str, str] = {}
+    group = GROUP.encode()
     for folder in (f for entry in sys.path for f in metadata_folders(entry)):
-        dist = Distribution.at(folder)
         try:
-            points = [ep for ep in dist.entry_points if _ours(ep.group)]
-            if not points:
-                continue  # most distributions: do not parse their METADATA
-            name, version = dist.metadata["Name"], dist.version
-        except Exception as exc:  # unreadable metadata must not stop the host
+            data = read_bytes(os.path.join(folder, "entry_points.txt"))
+        except OSError:
+            continue  # most distributions declare no entry points
+        if group not in data:
+            continue  # nor any of this host's: do not parse them, nor their METADATA
+        try:
+            points = [point for point in parse(data.decode("utf-8")) if _ours(point[0])]
+        except ValueError as exc:  # UnicodeDecodeError too: it must not stop the host
             warnings.append(f"cannot read the metadata in {folder}: {exc}; ignored")
             continue
+        if not points:
+            continue
+        name, version = name_and_version(folder)
         if not name:
             warnings.append(f"{folder} declares plugins but has no Name in its metadata; ignored")
             continue
         other = first_copy.setdefault(normalize(name), folder)
-        if other != folder:
+        if other != folder and not _one_install(other, folder):
             warnings.append(
                 f"distribution {name} {version} is installed twice: in {os.path.dirname(other)} "
                 f"and in {os.path.dirname(folder)}; using the first"
             )
-            continue
+        if other != folder:
+            continue  # shadowed, as it is for imports
         folders.append(folder)
-        for ep in points:
-            ours, api_version = _group(ep.group)
+        for point_group, point_name, value in points:
+            ours, api_version = _group(point_group)
             if not ours:
                 warnings.append(
-                    f"{name} {version} declares entry points in {ep.group!r}, which is no plugin "
-                    f"group of this host ({GROUP!r}, or {GROUP + '.v<N>'!r} for API version N); "
-                    "ignored"
+                    f"{name} {version} declares entry points in {point_group!r}, which is no "
+                    f"plugin group of this host ({GROUP!r}, or {GROUP + '.v<N>'!r} for API "
+                    "version N); ignored"
                 )
                 continue
             plugins.append(
                 {
-                    "name": ep.name,
-                    "target": ep.value,
+                    "name": point_name,
+                    "target": value,
                     "distribution": name,
                     "version": version,
                     "location": folder,
@@ -81,6 +91,52 @@ def find() -> tuple[Discovery, list[str]]:
                 }
             )
     return {"plugins": plugins, "warnings": warnings}, folders
+
+
+def _one_install(first: str, second: str) -> bool:
+    """Tell whether metadata folders `first` and `second` are one editable install, not two.
+
+    setuptools installs a src layout in editable mode as a ``.dist-info`` whose ``.pth``
+    puts the ``src`` folder on sys.path, and leaves ``src/<name>.egg-info`` there: a
+    second copy of the metadata, inside the source tree that the ``.dist-info``'s
+    ``direct_url.json`` names. Two real copies would shadow each other; these do not.
+    """
+    eggs = [folder for folder in (first, second) if folder.endswith(".egg-info")]
+    dists = [folder for folder in (first, second) if folder.endswith(".dist-info")]
+    if len(eggs) != 1 or len(dists) != 1:
+        return False
+    source = _editable_source(dists[0])
+    if source is None:
+        return False
+    egg, tree = (os.path.normcase(os.path.realpath(path)) for path in (eggs[0], source))
+    try:
+        return os.path.commonpath([egg, tree]) == tree
+    except ValueError:  # on another drive
+        return False
+
+
+def _editable_source(folder: str) -> str | None:
+    """Return the local folder that the editable install in `folder` was made from, if it is one.
+
+    PEP 610: ``direct_url.json`` holds ``{"url": "file:///...", "dir_info": {"editable": true}}``.
+    """
+    import json  # only when a distribution is seen twice
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        with open(os.path.join(folder, "direct_url.json"), encoding="utf-8") as file:
+            direct = json.load(file)
+        url = urlsplit(direct["url"])
+        if direct["dir_info"]["editable"] is not True or url.scheme != "file":
+            return None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    path = unquote(url.path)
+    if os.name == "nt":  # file:///C:/src -> C:/src; file://server/share/src -> //server/share/src
+        path = f"//{url.netloc}{path}" if url.netloc not in ("", "localhost") else path[1:]
+    elif url.netloc not in ("", "localhost"):
+        return None  # on another machine
+    return os.path.normpath(path)
 
 
 def load(found: Found) -> object:

@@ -53,13 +53,17 @@ def portions() -> list[str]:
 
 def _portions(package_folders: list[str]) -> list[str]:
     """Return the ``plugins`` folders inside `package_folders`."""
-    return [p for p in (os.path.join(f, "plugins") for f in package_folders) if os.path.isdir(p)]
+    from .environment import isdir
+
+    return [p for p in (os.path.join(f, "plugins") for f in package_folders) if isdir(p)]
 
 
 def _package_folders() -> list[str]:
     """Return every ``{{ cookiecutter.host_package }}`` folder on sys.path, first entry first."""
+    from .environment import isdir
+
     folders = (os.path.join(entry or os.curdir, _PACKAGE) for entry in sys.path)
-    return list(dict.fromkeys(f for f in folders if os.path.isdir(f)))
+    return list(dict.fromkeys(f for f in folders if isdir(f)))
 
 
 def find() -> tuple[Discovery, list[str]]:
@@ -78,10 +82,10 @@ def find() -> tuple[Discovery, list[str]]:
         for portion in namespace
         for name, path in modules(portion, "", watch)
     ]
-    misplaced = _misplaced_inits(folders, owners)
     _build_namespace()  # as load() will import from it, so that the import system answers alike
     found, editables = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
-    result = plugins_from_modules(found, owners)
+    result = plugins_from_modules(found, owners)  # first: it tells owners the plugins' owners
+    misplaced = _misplaced_inits(folders, owners)
     result["warnings"] = misplaced + result["warnings"]
     return result, [*watch, *editables]
 
@@ -116,7 +120,7 @@ def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
     PYTHONPATH) is no plugin's doing: it is named for what it is, and only if its
     version differs from the running host's, since then their modules may mix.
     """
-    from .environment import normalize
+    from .environment import isfile, normalize
 
     host = os.path.join(package_path[0], "__init__.py")
     warnings = []
@@ -124,17 +128,17 @@ def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
         entry = os.path.dirname(folder)
         for relative in (_PACKAGE + "/__init__.py", _RELATIVE + "__init__.py"):
             path = os.path.join(entry, relative)
-            if not os.path.isfile(path):
+            if not isfile(path):
                 continue
             owner = owners.of(entry, relative)
-            if os.path.samefile(path, host):
+            if _same_file(path, host):
                 pass
             elif relative == _PACKAGE + "/__init__.py" and _copy_of_the_host(path, host, owner):
                 if owner[1] != __version__:
                     warnings.append(_second_copy(folder, owner))
             else:
                 warnings.append(_broken(path, owner))
-            for other in owners.all_of(entry, relative):
+            for other in owners.plugins_of(entry, relative):
                 if normalize(other[0]) != _HOST:  # a plugin wrote over the host's own file
                     warnings.append(_broken(path, other, over_the_host=True))
     return warnings
@@ -166,6 +170,14 @@ def _second_copy(folder: str, owner: tuple[str | None, str | None]) -> str:
         f"{__version__} runs from {package_path[0]}. Python may mix their modules: "
         "uninstall one of them."
     )
+
+
+def _same_file(path: str, other: str) -> bool:
+    """Tell whether two paths name one file; inside a zip file, whether they are one path."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # in a zip file
+        return os.path.normcase(os.path.abspath(path)) == os.path.normcase(os.path.abspath(other))
 
 
 def _broken(path: str, owner: tuple[str | None, str | None], over_the_host: bool = False) -> str:

@@ -2,11 +2,25 @@
 
 importlib.metadata and pkgutil answer such questions too, but importing them costs
 10-20 ms, and importlib.metadata hides a distribution's second copy on sys.path.
+
+A sys.path entry may be a zip file (a zipapp, a wheel) that Python imports from:
+:func:`listdir`, :func:`isdir`, :func:`isfile` and :func:`read_bytes` see inside it
+too (``archives.py``). Folders keep the fast path: the zip files are looked for only
+when the file system says no, and zipfile is imported only if sys.path holds a file.
 """
 
 from __future__ import annotations
 
+import io  # already imported at start-up: costs nothing
 import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .archives import Archive
+
+# sys.path -> the zip files on it, found on the first question about a missing path.
+_ARCHIVES: dict[tuple[str, ...], list[Archive]] = {}
 
 
 def normalize(name: str) -> str:
@@ -23,12 +37,104 @@ def normalize(name: str) -> str:
 
 def metadata_folders(entry: str) -> list[str]:
     """Return the metadata folders in sys.path entry `entry`, sorted by name."""
-    try:
-        names = os.listdir(entry or os.curdir)
-    except OSError:  # missing, not a folder, or a zip file
-        return []
     return [
         os.path.join(entry, name)
-        for name in sorted(names)
+        for name in sorted(listdir(entry))
         if name.endswith((".dist-info", ".egg-info"))
     ]
+
+
+def listdir(folder: str) -> list[str]:
+    """Return the names in `folder` (unsorted), also inside a zip file; [] if it is none."""
+    try:
+        return os.listdir(folder or os.curdir)
+    except OSError:  # missing, not a folder, or a zip file
+        archive, inner = _archive(folder)
+        return archive.listdir(inner) if archive else []
+
+
+def isdir(path: str) -> bool:
+    """Tell whether `path` is a folder, also one inside a zip file on sys.path."""
+    if os.path.isdir(path or os.curdir):
+        return True
+    archive, inner = _archive(path)
+    return archive is not None and archive.isdir(inner)
+
+
+def isfile(path: str) -> bool:
+    """Tell whether `path` is a file, also one inside a zip file on sys.path."""
+    if os.path.isfile(path):
+        return True
+    archive, inner = _archive(path)
+    return archive is not None and archive.isfile(inner)
+
+
+def read_bytes(path: str) -> bytes:
+    """Return the contents of file `path`, also one inside a zip file; raise OSError if none."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        archive, inner = _archive(path)
+        if archive is None:
+            raise
+        return archive.read(inner)
+
+
+def _archive(path: str) -> tuple[Archive | None, str]:
+    """Return the zip file on sys.path that `path` lies in, and its name inside; (None, "")."""
+    key = tuple(sys.path)
+    if key not in _ARCHIVES:
+        files = list(dict.fromkeys(filter(None, map(_file_of, key))))
+        if files:
+            from .archives import open_archives  # zipfile: only when sys.path holds a file
+
+            _ARCHIVES[key] = open_archives(files)
+        else:
+            _ARCHIVES[key] = []
+    for archive in _ARCHIVES[key]:
+        inner = archive.inner(path)
+        if inner is not None:
+            return archive, inner
+    return None, ""
+
+
+def _file_of(entry: str) -> str | None:
+    """Return the file that sys.path entry `entry` is, or lies in (``app.pyz/lib``), if any."""
+    head = entry
+    while head and not os.path.isdir(head):
+        if os.path.isfile(head):
+            return head
+        parent = os.path.dirname(head)
+        if parent == head:
+            break
+        head = parent
+    return None
+
+
+def name_and_version(folder: str) -> tuple[str | None, str | None]:
+    """Read the Name and Version headers of a metadata folder (METADATA, else PKG-INFO)."""
+    fields: dict[str, str] = {}
+    for filename in ("METADATA", "PKG-INFO"):
+        try:
+            with _open_text(os.path.join(folder, filename)) as file:
+                for line in file:
+                    if not line.strip():
+                        break  # the headers end at the first blank line
+                    key, _, value = line.partition(":")
+                    fields.setdefault(key.strip().lower(), value.strip())
+        except (OSError, UnicodeDecodeError):
+            continue
+        break
+    return fields.get("name"), fields.get("version")
+
+
+def _open_text(path: str) -> io.TextIOBase:
+    """Open UTF-8 text file `path` to read, also one inside a zip file on sys.path."""
+    try:
+        return open(path, encoding="utf-8")  # the caller closes it
+    except OSError:
+        archive, inner = _archive(path)
+        if archive is None:
+            raise
+        return io.StringIO(archive.read(inner).decode("utf-8"))

@@ -18,7 +18,14 @@ import os
 import sys
 from _imp import extension_suffixes
 
-from .environment import metadata_folders, normalize
+from .environment import (
+    isfile,
+    listdir,
+    metadata_folders,
+    name_and_version,
+    normalize,
+    read_bytes,
+)
 
 EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
 TYPE_CHECKING = False
@@ -36,10 +43,7 @@ def modules(folder: str, prefix: str = "", watch: list[str] | None = None) -> li
     Appends to `watch` every entry that is, or could become, a package by gaining an
     ``__init__.py``: a change inside it changes the listing, but not `folder`'s time.
     """
-    try:
-        names = sorted(os.listdir(folder or os.curdir))
-    except OSError:
-        return []
+    names = sorted(listdir(folder))
     found = []
     for name in names:
         if not name.startswith(prefix) or name.startswith("__"):
@@ -48,7 +52,7 @@ def modules(folder: str, prefix: str = "", watch: list[str] | None = None) -> li
         if name.isidentifier():
             if watch is not None:
                 watch.append(os.path.join(folder, name))
-            if os.path.isfile(os.path.join(folder, init)):
+            if isfile(os.path.join(folder, init)):
                 found.append((name, init))
                 continue
         stem = name.partition(".")[0]
@@ -57,28 +61,12 @@ def modules(folder: str, prefix: str = "", watch: list[str] | None = None) -> li
     return found
 
 
-def name_and_version(folder: str) -> tuple[str | None, str | None]:
-    """Read the Name and Version headers of a metadata folder."""
-    fields: dict[str, str] = {}
-    for filename in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(folder, filename), encoding="utf-8") as file:
-                for line in file:
-                    if not line.strip():
-                        break  # the headers end at the first blank line
-                    key, _, value = line.partition(":")
-                    fields.setdefault(key.strip().lower(), value.strip())
-        except (OSError, UnicodeDecodeError):
-            continue
-        break
-    return fields.get("name"), fields.get("version")
-
-
 class Owners:
     """Which distribution installed which file, from the RECORD files on sys.path.
 
     Editable installs list a ``.pth`` file instead; the folders it adds count as theirs.
-    The RECORD files are read on the first question only.
+    A plugin's owner is looked for first among the distributions named after it; all
+    the RECORD files are read only if none of those owns it, on the first such question.
     """
 
     def __init__(self, prefix: str) -> None:
@@ -88,9 +76,18 @@ class Owners:
         self._sources: dict[str, tuple[str, str]] = {}
         self._with_pth: list[tuple[str, str, str, str]] = []
         self._read = False
+        self._stems: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._named: list[tuple[str, frozenset[str], tuple[str, str]]] = []
 
-    def of(self, entry: str, relative: str) -> tuple[str | None, str | None]:
-        """Return the (name, version) that installed `relative` into sys.path entry `entry`."""
+    def of(self, entry: str, relative: str, plugin: str = "") -> tuple[str | None, str | None]:
+        """Return the (name, version) that installed `relative` into sys.path entry `entry`.
+
+        `plugin` names the plugin that file holds: a distribution named after it is
+        asked first (see named_after).
+        """
+        owner = self.named_after(entry, relative, plugin) if plugin and not self._read else None
+        if owner:
+            return owner
         owners = self.all_of(entry, relative)
         if owners:
             return owners[0]
@@ -117,16 +114,58 @@ class Owners:
             self._read_records()
         return self._files.get((entry, relative), [])
 
+    def named_after(self, entry: str, relative: str, plugin: str) -> tuple[str, str] | None:
+        """Return the owner of `relative` in `entry` among the distributions named after `plugin`.
+
+        A plugin's distribution is nearly always named after it (``my-app-hello`` for
+        ``hello``): reading its RECORD alone spares a first start reading every RECORD.
+        It owns the file if its RECORD lists it in `entry`, or lists a ``.pth`` that
+        puts `entry` on sys.path (an editable install); None if no such one does.
+        """
+        wanted = normalize(plugin)
+        for where in dict.fromkeys([entry, *sys.path]):
+            for folder in self._named_like(where, wanted):
+                paths = frozenset(_listed(folder, self._prefix))
+                pths = [path for path in paths if path.endswith(".pth")]
+                if (where == entry and relative in paths) or any(
+                    _real(entry) in _pth_folders(where, pth) for pth in pths
+                ):
+                    name, version = name_and_version(folder)
+                    if name and version:
+                        self._named.append((where, paths, (name, version)))
+                        return name, version
+        return None
+
+    def _named_like(self, entry: str, wanted: str) -> list[str]:
+        """Return the metadata folders in `entry` whose distribution's name has `wanted` in it.
+
+        A normalized name matches at dashes: ``my-app-hello`` has ``hello`` and ``app-hello``.
+        """
+        if entry not in self._stems:
+            stems = self._stems[entry] = {}
+            for folder in metadata_folders(entry):
+                stem = normalize(os.path.basename(folder).rpartition(".")[0].partition("-")[0])
+                for part in set(stem.split("-")):
+                    stems.setdefault(part, []).append((f"-{stem}-", folder))
+        last = wanted.rpartition("-")[2]
+        named = self._stems[entry].get(last, [])
+        return [folder for stem, folder in named if f"-{wanted}-" in stem]
+
+    def plugins_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
+        """Return every (name, version) of a plugin's distribution whose RECORD lists `relative`.
+
+        Only the distributions named_after found are asked, unless all_of read every RECORD.
+        """
+        if self._read:
+            return self.all_of(entry, relative)
+        return [owner for at, paths, owner in self._named if at == entry and relative in paths]
+
     def _read_records(self) -> None:
         """Read every RECORD that lists a file under the prefix or a ``.pth`` file."""
         self._read = True
         for entry in sys.path:
             for folder in metadata_folders(entry):
-                try:
-                    with open(os.path.join(folder, "RECORD"), encoding="utf-8") as file:
-                        paths = [line.rsplit(",", 2)[0].strip('"') for line in file]
-                except (OSError, UnicodeDecodeError):
-                    continue
+                paths = _listed(folder, self._prefix)
                 mine = [p for p in paths if p.startswith(self._prefix)]
                 pth = [p for p in paths if p.endswith(".pth")]
                 sources = [s for p in pth for s in _pth_folders(entry, p)]
@@ -151,7 +190,7 @@ def plugins_from_modules(found: list[Module], owners: Owners) -> Discovery:
     first: dict[str, str] = {}
     for entry, relative, name, target in found:
         location = os.path.join(entry, relative)
-        distribution, version = owners.of(entry, relative)
+        distribution, version = owners.of(entry, relative, name)
         source = f"{location} ({distribution} {version})" if distribution else location
         other = first.setdefault(name, source)
         if other != source:
@@ -304,6 +343,24 @@ def _lines(folder: str, filename: str) -> list[str]:
             return [line.strip() for line in file if line.strip()]
     except (OSError, UnicodeDecodeError):
         return []
+
+
+def _listed(folder: str, prefix: str) -> list[str]:
+    """Return the paths in the RECORD of `folder`, if one starts with `prefix` or is a ``.pth``.
+
+    Most RECORDs list neither: they are searched as bytes, not decoded and split.
+    """
+    try:
+        data = read_bytes(os.path.join(folder, "RECORD"))
+    except OSError:
+        return []
+    if prefix.encode() not in data and b".pth" not in data:
+        return []
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return []
+    return [line.rsplit(",", 2)[0].strip('"') for line in lines]
 
 
 def _real(folder: str) -> str:
