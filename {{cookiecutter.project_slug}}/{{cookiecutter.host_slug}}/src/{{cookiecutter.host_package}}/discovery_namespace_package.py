@@ -130,14 +130,13 @@ def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
             path = os.path.join(entry, relative)
             if not isfile(path):
                 continue
-            owner = owners.of(entry, relative)
-            if _same_file(path, host):
-                pass
-            elif relative == _PACKAGE + "/__init__.py" and _copy_of_the_host(path, host, owner):
-                if owner[1] != __version__:
+            if not _same_file(path, host):  # the running host's own file has no owner to find
+                owner = owners.of(entry, relative)
+                host_copy = relative == _PACKAGE + "/__init__.py"
+                if not (host_copy and _copy_of_the_host(path, host, owner)):
+                    warnings.append(_broken(path, owner))
+                elif owner[1] != __version__:
                     warnings.append(_second_copy(folder, owner))
-            else:
-                warnings.append(_broken(path, owner))
             for other in owners.plugins_of(entry, relative):
                 if normalize(other[0]) != _HOST:  # a plugin wrote over the host's own file
                     warnings.append(_broken(path, other, over_the_host=True))

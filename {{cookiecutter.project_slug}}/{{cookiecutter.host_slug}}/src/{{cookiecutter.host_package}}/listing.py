@@ -74,7 +74,7 @@ class Owners:
         self._prefix = prefix
         self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._sources: dict[str, tuple[str, str]] = {}
-        self._with_pth: list[tuple[str, str, str, str]] = []
+        self._added: dict[tuple[str, str], tuple[str, str]] = {}
         self._read = False
         self._stems: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self._named: list[tuple[str, frozenset[str], tuple[str, str]]] = []
@@ -85,7 +85,9 @@ class Owners:
         `plugin` names the plugin that file holds: a distribution named after it is
         asked first (see named_after).
         """
-        owner = self.named_after(entry, relative, plugin) if plugin and not self._read else None
+        owner = self._added.get((entry, relative))
+        if owner is None and plugin and not self._read:
+            owner = self.named_after(entry, relative, plugin)
         if owner:
             return owner
         owners = self.all_of(entry, relative)
@@ -95,18 +97,7 @@ class Owners:
 
     def add(self, entry: str, relative: str, owner: tuple[str, str]) -> None:
         """Record that `owner` installed `relative` into `entry`, as no RECORD says."""
-        if not self._read:
-            self._read_records()
-        self._files.setdefault((entry, relative), []).append(owner)
-
-    def with_pth(self) -> list[tuple[str, str, str, str]]:
-        """Return the distributions whose RECORD lists a ``.pth`` file, first entry first.
-
-        Each is (sys.path entry, metadata folder, name, version); every editable install is one.
-        """
-        if not self._read:
-            self._read_records()
-        return self._with_pth
+        self._added[(entry, relative)] = owner
 
     def all_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
         """Return every (name, version) whose RECORD lists `relative` in sys.path entry `entry`."""
@@ -171,8 +162,6 @@ class Owners:
                 sources = [s for p in pth for s in _pth_folders(entry, p)]
                 name, version = name_and_version(folder) if mine or pth else (None, None)
                 if name and version:
-                    if pth:
-                        self._with_pth.append((entry, folder, name, version))
                     for path in mine:
                         self._files.setdefault((entry, path), []).append((name, version))
                     for source in sources:
@@ -229,7 +218,7 @@ def add_editables(
     order = {entry: index for index, entry in reversed(list(enumerate(sys.path)))}
     added: list[Module] = []
     folders: list[str] = []
-    for entry, name, version, project, top_level in editable_installs(owners):
+    for entry, name, version, project, top_level in editable_installs():
         roots = [project, os.path.join(project, "src")] if project else []
         if namespace:
             roots = [os.path.join(root, *namespace.split(".")) for root in roots]
@@ -270,18 +259,61 @@ def _offered(
     return {m for m in names if m.isidentifier() and m.startswith(prefix) and m != prefix}
 
 
-def editable_installs(owners: Owners) -> list[tuple[str, str, str, str, list[str]]]:
-    """Return every install that may be editable, first sys.path entry first.
+def editable_installs() -> list[tuple[str, str, str, str, list[str]]]:
+    """Return every install that an import hook may serve, first sys.path entry first.
 
     Each is (sys.path entry of its metadata, name, version, project folder or "",
-    the top-level names in its top_level.txt). Every editable install ships a
-    ``.pth`` file (a folder, or an ``import`` line that installs a hook), which its
-    RECORD lists; the installer says where its project is in direct_url.json
-    (PEP 610). Only those few metadata folders are read further.
+    the top-level names in its top_level.txt). Such an install ships a ``.pth``
+    file with an ``import`` line (which installs the hook), named after its
+    distribution, and its RECORD lists that file; the installer says where its
+    project is in direct_url.json (PEP 610). Only those few metadata folders are read.
     """
+    found = []
+    for entry, folder in _hook_owners():
+        name, version = name_and_version(folder)
+        if name and version:
+            project = _editable_project(folder) or ""
+            found.append((entry, name, version, project, _lines(folder, "top_level.txt")))
+    return found
+
+
+def _hook_owners() -> list[tuple[str, str]]:
+    """Return (sys.path entry, metadata folder) of each install whose ``.pth`` runs code."""
     return [
-        (entry, name, version, _editable_project(folder) or "", _lines(folder, "top_level.txt"))
-        for entry, folder, name, version in owners.with_pth()
+        (entry, folder)
+        for entry in sys.path
+        for pth in _pth_files(entry)
+        if _imports(os.path.join(entry, pth))
+        for folder in _named_in(entry, pth)
+        if pth in _listed(folder, pth)
+    ]
+
+
+def _pth_files(entry: str) -> list[str]:
+    """Return the names of the ``.pth`` files in sys.path entry `entry`, sorted."""
+    return sorted(name for name in listdir(entry) if name.endswith(".pth"))
+
+
+def _imports(path: str) -> bool:
+    """Tell whether the ``.pth`` file at `path` runs code (a line that starts with import)."""
+    try:
+        text = read_bytes(path)
+    except OSError:
+        return False
+    return any(line.startswith((b"import ", b"import\t")) for line in text.splitlines())
+
+
+def _named_in(entry: str, pth: str) -> list[str]:
+    """Return the metadata folders in `entry` of the distributions whose name `pth` holds.
+
+    ``__editable__.my_app_x-1.0.pth`` (setuptools), ``_my_app_x.pth`` (hatchling) and
+    ``my_app_x-editable.pth`` name distribution ``my-app-x``; names compare normalized.
+    """
+    stem = f"-{normalize(pth.removesuffix('.pth'))}-"
+    return [
+        folder
+        for folder in metadata_folders(entry)
+        if f"-{normalize(os.path.basename(folder).rpartition('.')[0].partition('-')[0])}-" in stem
     ]
 
 
