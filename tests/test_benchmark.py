@@ -34,11 +34,11 @@ def test_quick_benchmark_ratios(startup: object, style: str, tmp_path_factory: p
     """Small N: run stays close to --version, and --version close to a bare import.
 
     cli/base is held to the README's target (1.5; it measures ~1.02). run/cli is
-    held to 1.35, looser than its target of 1.2 at N=300 (it measures ~1.1-1.15),
-    since a test on a shared, noisy machine must not flake; the full benchmark
-    reports the targets themselves. A cold start (an empty cache folder each round)
-    discovers and writes the cache, so it costs more than a warm one (~1.7 over
-    --version for the listing styles, ~5 for entry points, at this N).
+    held to 1.35, looser than its target of 1.15 at N=300 (it measures ~1.1), and
+    cold/cli to 2.2, looser than its target of 1.6 (it measures ~1.3-1.5), since a
+    test on a shared, noisy machine must not flake; the full benchmark reports the
+    targets themselves. A cold start (an empty cache folder each round) discovers
+    and writes the cache, so it costs more than a warm one.
     """
     work = tmp_path_factory.mktemp("bench")
     with timed(f"quick benchmark ({style})"):
@@ -51,7 +51,7 @@ def test_quick_benchmark_ratios(startup: object, style: str, tmp_path_factory: p
     assert ratios["cli/base"] <= 1.5, context
     assert ratios["seed/run"] >= 1.0, context
     assert result["cold_cached"], "every cold start wrote the cache"
-    assert ratios["cold/cli"] > ratios["run/cli"], context
+    assert ratios["run/cli"] < ratios["cold/cli"] <= 2.2, context
 
 
 def test_the_readme_tables_come_from_one_run(startup: object, tmp_path: Path) -> None:
