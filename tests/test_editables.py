@@ -1,8 +1,9 @@
-"""Editable installs in every mode that Python can import are plugins (the listing styles).
+"""Editable installs in every mode that Python can import are plugins, in every style.
 
 Many editable modes install an import hook (a finder on ``sys.meta_path``), not a
 folder on sys.path, so no directory listing sees the plugin although Python
-imports it. Each test writes a plugin by hand (not from the template), in one
+imports it (the listing styles); the entry-point style reads the metadata that
+every mode writes. Each test writes a plugin by hand (not from the template), in one
 build backend's layout and mode, installs it with ``pip install -e`` (no build
 isolation: the backends come from the wheelhouse into the host's environment),
 and drives the host as a user would. One environment per style, shared by the tests.
@@ -17,10 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Baked, Venv, sh, timed, without_host_switches
+from conftest import STYLES, Baked, Venv, sh, timed, without_host_switches
 from wheelhouse import WHEELHOUSE
 
-LISTING_STYLES = ["naming-convention", "namespace-package"]
 BACKENDS = ("setuptools>=64", "hatchling", "editables", "pdm-backend", "meson-python", "meson", "ninja")
 BACKENDS += ("scikit-build-core",)
 
@@ -45,7 +45,7 @@ NAMESPACE_LIMITS = {
     "of the namespace, in front of the host's own: Python cannot import the host itself",
 }
 
-pytestmark = pytest.mark.parametrize("baked", LISTING_STYLES, indirect=True)
+pytestmark = pytest.mark.parametrize("baked", STYLES, indirect=True)
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,8 @@ def write_plugin(baked: Baked, folder: Path, mode: str, version: str = "0.1.0") 
     # namespace folder, which must hold no __init__.py of its own).
     shipped = f"src/{baked.package}" if baked.style == "namespace-package" else f"src/{baked.package}_{plugin}"
     project = f'[project]\nname = "{distribution}"\nversion = "{version}"\n'
+    if baked.style == "entry-point":  # the group of the host's plugin API version 1
+        project += f'\n[project.entry-points."{baked.package}.plugins.v1"]\n{plugin} = "{top}"\n'
     if mode.startswith("setuptools"):
         build = 'requires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
         tool = f'[tool.setuptools]\npackages = ["{top}"]\n'
@@ -158,11 +160,13 @@ def test_an_editable_plugin_is_listed_run_and_edited_live(
     install(backends_env, project, mode)
     try:
         path = backends_env.run(backends_env.python, "-c", "import sys; print(*sys.path, sep='\\n')", cwd=tmp_path)
-        expected = {plugin, "stray"} if str(root) in path.stdout.splitlines() else {plugin}
+        on_path = str(root) in path.stdout.splitlines() and baked.style != "entry-point"
+        expected = {plugin, "stray"} if on_path else {plugin}
         reports = listed(backends_env, baked)
         assert reports[plugin]["status"] == "ok", reports[plugin]
         assert (reports[plugin]["distribution"], reports[plugin]["version"]) == (distribution, "0.1.0")
-        assert Path(str(reports[plugin]["location"])).resolve() == source.resolve() or mode == "setuptools-strict"
+        if baked.style != "entry-point":  # there, the location is the metadata folder
+            assert Path(str(reports[plugin]["location"])).resolve() == source.resolve() or mode == "setuptools-strict"
         assert set(reports) == expected, "a module is a plugin only if Python would import it"
         result = backends_env.host(baked.slug, "run", plugin, "Ada")
         assert (result.stdout, result.stderr) == (f"{mode} greets Ada\n", "")
@@ -209,7 +213,8 @@ def test_installs_reinstalls_in_another_mode_and_uninstalls_show_through_the_cac
         listed(backends_env, baked)  # stored again
         install(backends_env, project, "setuptools-flat")  # and back to the import hook
         report = listed(backends_env, baked)[plugin]
-        assert Path(str(report["location"])).resolve() == source.resolve(), report
+        if baked.style != "entry-point":
+            assert Path(str(report["location"])).resolve() == source.resolve(), report
         backdate(venv, project)
         assert plugin in listed(backends_env, baked)
     finally:
