@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, modules_imported_by
-from test_contract import ran, use
+from test_contract import ran, use, use_args
 
 NO_CACHE = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
 NAMES = ("alpha", "beta", "gamma")
@@ -385,7 +385,7 @@ def test_a_hit_imports_no_reader_and_no_extension_module(site: Site, sandbox: Sa
     site.add("alpha")
     site.settle()
     Site(sandbox.cwd, sandbox.markers).settle()  # python -c puts it on sys.path
-    args = ["run", "alpha"]
+    args = use_args("alpha")
     readers = {f"{PACKAGE}.{name}" for name in ("metadata", "listing", "archives")}
     assert modules_imported_by(sandbox, args) & readers  # a miss reads the metadata
     imported = modules_imported_by(sandbox, args)  # a hit
