@@ -175,8 +175,6 @@ def _write(
     path: str, key: tuple[Any, ...], result: Discovery, stamps: list[tuple[str, int | None]] | None
 ) -> None:
     """Store `result` and its folders' `stamps` atomically; None: too recent to trust."""
-    import contextlib  # only when the cache misses
-
     if stamps is None:
         return
     folder = os.path.dirname(path)
@@ -184,16 +182,23 @@ def _write(
     temporary = f"{path}.{os.urandom(8).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
     # A cache that cannot be written (read-only home, a folder others could write,
-    # a value marshal cannot store) is no cache: carry on without it.
-    with contextlib.suppress(OSError, ValueError):
+    # a value marshal cannot store) is no cache: carry on without it. (No
+    # contextlib.suppress: importing contextlib costs ~4 ms, a third of a cold start.)
+    try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         if not _private(folder):
             return
         descriptor = os.open(temporary, flags, 0o600)  # fails on anything already there
-        try:
-            with open(descriptor, "wb") as file:
-                marshal.dump({"key": key, "stamps": stamps, "result": result}, file)
-            os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
-        except BaseException:
+    except OSError:
+        return
+    try:
+        with open(descriptor, "wb") as file:
+            marshal.dump({"key": key, "stamps": stamps, "result": result}, file)
+        os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
+    except BaseException as error:
+        try:  # noqa: SIM105 - contextlib.suppress would import contextlib
             os.unlink(temporary)  # ours: created exclusively in a folder only we can write
-            raise
+        except OSError:
+            pass
+        if not isinstance(error, (OSError, ValueError)):
+            raise  # Ctrl-C, say
