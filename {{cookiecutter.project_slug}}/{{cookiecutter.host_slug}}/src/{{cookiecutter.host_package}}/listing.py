@@ -132,15 +132,30 @@ class Owners:
 
         A normalized name matches at dashes: ``my-app-hello`` has ``hello`` and ``app-hello``.
         """
+        last = wanted.rpartition("-")[2]
+        named = self._index(entry).get(last, [])
+        return [folder for stem, folder in named if f"-{wanted}-" in stem]
+
+    def _index(self, entry: str) -> dict[str, list[tuple[str, str]]]:
+        """Index the metadata folders in `entry` by each dash-separated part of their names."""
         if entry not in self._stems:
             stems = self._stems[entry] = {}
             for folder in metadata_folders(entry):
                 stem = normalize(os.path.basename(folder).rpartition(".")[0].partition("-")[0])
                 for part in set(stem.split("-")):
                     stems.setdefault(part, []).append((f"-{stem}-", folder))
-        last = wanted.rpartition("-")[2]
-        named = self._stems[entry].get(last, [])
-        return [folder for stem, folder in named if f"-{wanted}-" in stem]
+        return self._stems[entry]
+
+    def named_in(self, entry: str, text: str) -> list[str]:
+        """Return the metadata folders in `entry` of the distributions whose name `text` holds.
+
+        ``__editable__.my_app_x-1.0`` (setuptools' ``.pth``), ``_my_app_x`` (hatchling's)
+        and ``my_app_x-editable`` name distribution ``my-app-x``; names compare normalized.
+        """
+        wanted = f"-{normalize(text)}-"
+        index = self._index(entry)
+        named = (pair for part in set(wanted.split("-")) for pair in index.get(part, []))
+        return list(dict.fromkeys(folder for stem, folder in named if stem in wanted))
 
     def plugins_of(self, entry: str, relative: str) -> list[tuple[str, str]]:
         """Return every (name, version) of a plugin's distribution whose RECORD lists `relative`.
@@ -213,12 +228,15 @@ def add_editables(
     Returns every module in sys.path order (an editable's is placed at the entry
     that holds its metadata), and the folders whose changes make this stale.
     """
+    installs = editable_installs(owners)
+    if not installs:
+        return found, []  # most environments: nothing more to ask
     targets = {target for *_, target in found}
     seen = {_real(os.path.join(entry, relative)) for entry, relative, *_ in found}
     order = {entry: index for index, entry in reversed(list(enumerate(sys.path)))}
     added: list[Module] = []
     folders: list[str] = []
-    for entry, name, version, project, top_level in editable_installs():
+    for entry, name, version, project, top_level in installs:
         roots = [project, os.path.join(project, "src")] if project else []
         if namespace:
             roots = [os.path.join(root, *namespace.split(".")) for root in roots]
@@ -259,7 +277,7 @@ def _offered(
     return {m for m in names if m.isidentifier() and m.startswith(prefix) and m != prefix}
 
 
-def editable_installs() -> list[tuple[str, str, str, str, list[str]]]:
+def editable_installs(owners: Owners) -> list[tuple[str, str, str, str, list[str]]]:
     """Return every install that an import hook may serve, first sys.path entry first.
 
     Each is (sys.path entry of its metadata, name, version, project folder or "",
@@ -269,7 +287,7 @@ def editable_installs() -> list[tuple[str, str, str, str, list[str]]]:
     project is in direct_url.json (PEP 610). Only those few metadata folders are read.
     """
     found = []
-    for entry, folder in _hook_owners():
+    for entry, folder in _hook_owners(owners):
         name, version = name_and_version(folder)
         if name and version:
             project = _editable_project(folder) or ""
@@ -277,14 +295,14 @@ def editable_installs() -> list[tuple[str, str, str, str, list[str]]]:
     return found
 
 
-def _hook_owners() -> list[tuple[str, str]]:
+def _hook_owners(owners: Owners) -> list[tuple[str, str]]:
     """Return (sys.path entry, metadata folder) of each install whose ``.pth`` runs code."""
     return [
         (entry, folder)
         for entry in sys.path
         for pth in _pth_files(entry)
         if _imports(os.path.join(entry, pth))
-        for folder in _named_in(entry, pth)
+        for folder in owners.named_in(entry, pth.removesuffix(".pth"))
         if pth in _listed(folder, pth)
     ]
 
@@ -301,20 +319,6 @@ def _imports(path: str) -> bool:
     except OSError:
         return False
     return any(line.startswith((b"import ", b"import\t")) for line in text.splitlines())
-
-
-def _named_in(entry: str, pth: str) -> list[str]:
-    """Return the metadata folders in `entry` of the distributions whose name `pth` holds.
-
-    ``__editable__.my_app_x-1.0.pth`` (setuptools), ``_my_app_x.pth`` (hatchling) and
-    ``my_app_x-editable.pth`` name distribution ``my-app-x``; names compare normalized.
-    """
-    stem = f"-{normalize(pth.removesuffix('.pth'))}-"
-    return [
-        folder
-        for folder in metadata_folders(entry)
-        if f"-{normalize(os.path.basename(folder).rpartition('.')[0].partition('-')[0])}-" in stem
-    ]
 
 
 def spec_location(target: str) -> str | None:
