@@ -225,13 +225,23 @@ class Sandbox:
         still running after `timeout` seconds fails the test. `alone`: the host sees
         the sandbox's plugins only, none installed in the environment (see ``alone()``).
         """
-        environment = self.env(env)
         if alone:
             python = ["-S", *python]
-            environment["PYTHONPATH"] = os.pathsep.join([*map(str, self.sites), str(self.alone())])
+            sites = os.pathsep.join([*map(str, self.sites), str(self.alone())])
+            env = {**(env or {}), "PYTHONPATH": sites}
+        return self.call([sys.executable, *python, "-m", PACKAGE, *args], env, cwd, timeout)
+
+    def call(
+        self,
+        argv: list[str],
+        env: Mapping[str, str | None] | None = None,
+        cwd: Path | None = None,
+        timeout: float = 60,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `argv` in the sandbox's environment (`env` added) and capture its output."""
         return subprocess.run(
-            [sys.executable, *python, "-m", PACKAGE, *args],
-            env=environment,
+            argv,
+            env=self.env(env),
             cwd=cwd or self.cwd,
             capture_output=True,
             encoding="utf-8",
@@ -246,14 +256,7 @@ def modules_imported_by(sandbox: Sandbox, args: list[str]) -> set[str]:
         f"import sys\nfrom {PACKAGE}.cli import main\nmain({args!r})\n"
         "print('\\n--- modules ---', *sys.modules, sep='\\n')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=sandbox.env(),
-        cwd=sandbox.cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sandbox.call([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr
     return set(result.stdout.rpartition("--- modules ---")[2].split())
 

@@ -363,15 +363,7 @@ def test_a_relative_sys_path_entry_is_cached_per_directory(
     script = f"import sys; from {PACKAGE}.cli import main; sys.exit(main(['plugins', '--json']))"
 
     def names(cwd: Path) -> set[str]:
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            env=sandbox.env(),
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return set(listing(result))
+        return set(listing(sandbox.call([sys.executable, "-c", script], cwd=cwd)))
 
     for _ in range(2):  # the second round reads what the first one cached
         assert "stray" in names(stray_dir)  # python -c does search the working directory

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -73,14 +72,7 @@ def test_console_script(site: Site, sandbox: Sandbox) -> None:
     if not script.exists():
         pytest.skip(f"the {PROG} console script is not installed next to {sys.executable}")
     site.add("alpha")
-    result = subprocess.run(
-        [str(script), *use_args("alpha")],
-        env=sandbox.env(),
-        cwd=sandbox.cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sandbox.call([str(script), *use_args("alpha")])
     assert result.returncode == 0, result.stderr
     assert ran("alpha") in result.stdout
 

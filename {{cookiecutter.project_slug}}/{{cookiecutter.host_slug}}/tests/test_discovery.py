@@ -7,7 +7,6 @@ import json
 {% endif -%}
 import os
 import shutil
-import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
@@ -191,16 +190,9 @@ def test_a_first_start_reads_the_metadata_of_plugins_only(site: Site, sandbox: S
     log = sandbox.root / "opened.txt"
     # The host alone (python -S: no site-packages), its opens logged by an audit hook.
     code = f"exec({AUDIT_OPENS!r})\nfrom {PACKAGE}.cli import main\nraise SystemExit(main())\n"
-    env = sandbox.env({"AUDIT_OPEN_LOG": str(log)})
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(sandbox.alone())])
-    result = subprocess.run(
-        [sys.executable, "-S", "-c", code, "plugins", "--json"],
-        env=env,
-        cwd=sandbox.cwd,
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
+    path = os.pathsep.join([str(site), str(sandbox.alone())])
+    env = {"AUDIT_OPEN_LOG": str(log), "PYTHONPATH": path}
+    result = sandbox.call([sys.executable, "-S", "-c", code, "plugins", "--json"], env)
     reports = listing(result)
     assert reports["alpha"]["status"] == reports["beta"]["status"] == "ok"
     assert reports["alpha"]["distribution"] == f"{PROG}-alpha"
