@@ -142,10 +142,11 @@ class Venv(helpers.Venv):
         return {r["name"]: r for r in reports}
 
     def settle(self, *more: Path) -> None:
-        """Date the folders of site-packages and of `more` 10 s back, so that the host trusts
-        and caches them: it stores no discovery result while a folder it reads is newer than 2 s."""
+        """Date the folders of site-packages, of bin (a console script's sys.path[0]) and of
+        `more` 10 s back, so that the host trusts and caches them: it stores no discovery
+        result while a folder it reads is newer than 2 s."""
         past = time.time() - 10
-        for root in (self.site, *more):
+        for root in (self.bin, self.site, *more):
             for folder, _, _ in os.walk(root):
                 os.utime(folder, (past, past))
 
