@@ -142,13 +142,14 @@ class Venv(helpers.Venv):
         return {r["name"]: r for r in reports}
 
     def settle(self, *more: Path) -> None:
-        """Date the folders of site-packages, of bin (a console script's sys.path[0]) and of
-        `more` 10 s back, so that the host trusts and caches them: it stores no discovery
-        result while a folder it reads is newer than 2 s."""
+        """Date the folders and files of site-packages, of bin (a console script's sys.path[0])
+        and of `more` 10 s back, so that the host trusts and caches them: it stores no
+        discovery result while a folder or file it watches is newer than 2 s."""
         past = time.time() - 10
         for root in (self.bin, self.site, *more):
-            for folder, _, _ in os.walk(root):
-                os.utime(folder, (past, past))
+            for folder, _, files in os.walk(root):
+                for path in (folder, *(os.path.join(folder, name) for name in files)):
+                    os.utime(path, (past, past), follow_symlinks=False)
 
     def cache_files(self, slug: str) -> list[Path]:
         """The host's discovery cache files."""

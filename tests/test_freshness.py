@@ -48,6 +48,33 @@ def test_a_plugin_package_made_in_an_editable_tree_shows(baked: Baked, tmp_path:
     assert set(venv.plugins(baked.slug)) == {baked.plugin}
 
 
+def test_an_egg_info_that_gains_a_plugin_shows(baked: Baked, tmp_path: Path) -> None:
+    """setuptools' egg_info rewrites an ``.egg-info`` on a path entry, as a develop install
+    leaves it: one that declared no plugin of this host becomes a plugin on the next start."""
+    if baked.style != "entry-point":
+        pytest.skip("only the entry-point style reads plugins from an .egg-info's entry_points.txt")
+    venv = host_alone(baked, tmp_path)
+    venv.pip("install", "setuptools")
+    source = tmp_path / baked.plugin_project
+    shutil.copytree(baked.plugin_dir, source)
+    (venv.site / "develop.pth").write_text(f"{source / 'src'}\n", encoding="utf-8")  # as `develop` does
+    pyproject = source / "pyproject.toml"
+    ours = f'[project.entry-points."{baked.package}.plugins.v1"]'
+    text = pyproject.read_text(encoding="utf-8")
+    assert ours in text
+    pyproject.write_text(text.replace(ours, '[project.entry-points."another_app.plugins"]'), encoding="utf-8")
+    egg_info = [venv.python, "-c", "from setuptools import setup; setup()", "-q", "egg_info"]
+    venv.run(*egg_info, cwd=source)  # setuptools reads [project] from pyproject.toml
+    assert list((source / "src").glob("*.egg-info/entry_points.txt"))
+    venv.settle(source)
+    assert venv.plugins(baked.slug) == {}
+    assert venv.cache_files(baked.slug), "the settled environment was cached"
+
+    pyproject.write_text(text, encoding="utf-8")  # the author fixes the group's name
+    venv.run(*egg_info, cwd=source)
+    assert set(venv.plugins(baked.slug)) == {baked.plugin}
+
+
 # The host, started as its console script is, but with os.listdir and os.scandir slowed
 # down: the first listing of the folder where the new plugin goes is taken, then the
 # plugin is installed there, and the scan goes on 2.5 s more, as a slow one (a network

@@ -1,8 +1,8 @@
 """An on-disk cache of discovery results, so that start-up does not rescan the environment.
 
 An entry is keyed on the interpreter, sys.path and this host's version, and holds
-the st_mtime_ns of every folder whose change could change the result: the sys.path
-entries, the plugins' metadata or namespace folders, and every folder that could
+the st_mtime_ns of every folder (or file) whose change could change the result: the
+sys.path entries, the plugins' metadata or namespace folders, and every folder that could
 become a plugin by gaining a file (``{{ cookiecutter.host_package }}_x/`` before its ``__init__.py``).
 Installing, upgrading or removing a distribution changes one of those, so the next
 start sees it.

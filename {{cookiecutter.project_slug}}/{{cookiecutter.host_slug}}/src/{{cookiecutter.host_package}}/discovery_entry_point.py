@@ -32,7 +32,8 @@ GROUP = "{{ cookiecutter.host_package }}.plugins"
 def find() -> tuple[Discovery, list[str]]:
     """Find the plugins declared in installed metadata, in sys.path order.
 
-    Returns the plugins and warnings, and the folders whose changes make them stale.
+    Returns the plugins and warnings, and the folders (and files) whose changes make
+    them stale.
     Only the distributions whose ``entry_points.txt`` names this host's group have
     their METADATA read, and only its Name and Version.
     """
@@ -45,6 +46,12 @@ def find() -> tuple[Discovery, list[str]]:
     first_copy: dict[str, str] = {}
     group = GROUP.encode()
     for folder in (f for entry in sys.path for f in metadata_folders(entry)):
+        if folder.endswith(".egg-info"):
+            # setuptools rewrites an .egg-info where it is (egg_info, develop): watch it
+            # even while it declares no plugin, and the files read here, whose changes in
+            # place do not show on the folder.
+            read_here = ("entry_points.txt", "PKG-INFO")
+            folders += [folder, *(os.path.join(folder, name) for name in read_here)]
         try:
             data = read_bytes(os.path.join(folder, "entry_points.txt"))
         except OSError:
@@ -70,7 +77,8 @@ def find() -> tuple[Discovery, list[str]]:
             )
         if other != folder:
             continue  # shadowed, as it is for imports
-        folders.append(folder)
+        if not folder.endswith(".egg-info"):
+            folders.append(folder)  # installers write a .dist-info afresh
         for point_group, point_name, value in points:
             ours, api_version = _group(point_group)
             if not ours:
