@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from conftest import Baked, Venv, sh, without_host_switches
+from helpers import plugin_package
 
 
 def reports_of(result_stdout: str) -> dict[str, dict[str, object]]:
@@ -49,4 +50,21 @@ def test_a_plugin_wheel_on_pythonpath_is_found_and_runs(host_env: Venv, baked: B
     assert plugin["distribution"] == baked.plugin_project
     assert plugin["version"] == baked.context["version"]
     assert "Hello, Ada!" in host_env.host(baked.slug, "run", baked.plugin, "Ada", env=env).stdout
+    assert baked.plugin not in host_env.plugins(baked.slug), "found without the wheel on sys.path"
+
+
+def test_a_plugin_zip_on_pythonpath_is_found_and_imports(host_env: Venv, baked: Baked, tmp_path: Path) -> None:
+    """A zip made with ``python -m zipfile``, folder entries included: zipimport imports
+    a namespace portion from it, so code that imports the plugin itself works too."""
+    folder = tmp_path / "plugin"
+    sh(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", folder, baked.build(baked.plugin_dir)[1])
+    archive = tmp_path / "plugin.zip"
+    top = [path.name for path in folder.iterdir()]
+    sh(sys.executable, "-m", "zipfile", "-c", archive, *top, cwd=folder)
+    env = {"PYTHONPATH": str(archive)}
+    plugin = reports_of(host_env.host(baked.slug, "plugins", "--json", env=env).stdout)[baked.plugin]
+    assert plugin["status"] == "ok", plugin
+    module = plugin_package(baked.style, baked.package, baked.plugin).replace("/", ".")
+    imported = host_env.run(host_env.python, "-c", f"import {module} as m; print(m.__file__)", env=env)
+    assert imported.stdout.startswith(str(archive) + os.sep), imported.stdout
     assert baked.plugin not in host_env.plugins(baked.slug), "found without the wheel on sys.path"

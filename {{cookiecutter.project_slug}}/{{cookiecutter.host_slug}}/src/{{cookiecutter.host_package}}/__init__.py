@@ -15,12 +15,15 @@ from .about import __version__ as __version__
 # __path__. Add the {{ cookiecutter.host_package }} folder of every other sys.path entry, as
 # pkgutil.extend_path would, so that plugins installed with --user, --target or in
 # editable mode are found too. (This costs a few stat calls; pkgutil costs ~10 ms.)
+# A zip file on sys.path (a zipapp, a wheel on PYTHONPATH) is added unlooked-at:
+# zipimport finds the folder inside it, or nothing.
 __path__ = [
     *__path__,
     *(
         folder
-        for folder in (_os.path.join(entry or _os.curdir, __name__) for entry in _sys.path)
-        if folder not in __path__ and _os.path.isdir(folder)
+        for entry in _sys.path
+        for folder in [_os.path.join(entry or _os.curdir, __name__)]
+        if folder not in __path__ and (_os.path.isdir(folder) or _os.path.isfile(entry))
     ),
 ]
 {%- endif %}
