@@ -28,6 +28,7 @@ from conftest import (
     files,
     sh,
     timed,
+    without_host_switches,
 )
 
 TOOLS = Path(sys.executable).parent
@@ -314,7 +315,8 @@ def test_the_generated_workflows_are_valid_and_pinned(project: Path) -> None:
 
 
 def test_the_noxfile_lists_its_sessions_and_is_ruff_clean(project: Path) -> None:
-    sessions = sh(tool("nox"), "--list", "--no-color", cwd=project).stdout
+    no_bytecode = {**without_host_switches(os.environ), "PYTHONDONTWRITEBYTECODE": "1"}  # the bake is shared
+    sessions = sh(tool("nox"), "--list", "--no-color", cwd=project, env=no_bytecode).stdout
     assert "* lint" in sessions and "* tests-" in sessions
     sh(sys.executable, "-m", "ruff", "check", "--no-cache", "noxfile.py", cwd=project)
     sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "noxfile.py", cwd=project)
