@@ -158,6 +158,19 @@ def test_unreadable_metadata_never_stops_discovery(site: Site, run_host: RunHost
     assert "Traceback" not in result.stderr
 
 
+def test_metadata_headers_are_read_whatever_the_line_ends_and_the_body(
+    site: Site, run_host: RunHost
+) -> None:
+    """CRLF line ends, and a description that is not UTF-8: the headers still give the
+    distribution's name and version, as importlib.metadata reads them."""
+    folder = site.add("crlf", version="2.5")
+    headers = f"Metadata-Version: 2.4\r\nName: {PROG}-crlf\r\nVersion: 2.5\r\n\r\n".encode()
+    (folder / "METADATA").write_bytes(headers + b"A description in Latin-1: caf\xe9\r\n")
+    report = listing(run_host("plugins", "--json"))["crlf"]
+    assert report["status"] == "ok", report
+    assert (report["distribution"], report["version"]) == (f"{PROG}-crlf", "2.5")
+
+
 def test_a_plugin_in_a_zip_file_on_sys_path_is_found(
     site: Site, sandbox: Sandbox, run_host: RunHost
 ) -> None:
