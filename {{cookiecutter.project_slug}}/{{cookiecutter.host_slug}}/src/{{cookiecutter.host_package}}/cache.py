@@ -135,11 +135,18 @@ def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
             return None
         # Non-blocking: opening a FIFO planted at `path` must not wait for a writer.
         descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
-        with open(descriptor, "rb") as file:
+        try:
             info = os.fstat(descriptor)
             if not stat.S_ISREG(info.st_mode) or _foreign(info):
                 return None
-            entry = marshal.load(file)
+            chunks = []
+            while chunk := os.read(descriptor, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(descriptor)
+        # marshal.loads, not marshal.load(file): that reads through the file object in
+        # small pieces, ~0.7 ms for 50 plugins, a third of a warm start's own cost.
+        entry = marshal.loads(b"".join(chunks))
         if entry["key"] != key:
             return None
         if any(_stamp(folder) != stamp for folder, stamp in entry["stamps"]):
@@ -192,8 +199,12 @@ def _write(
     except OSError:
         return
     try:
-        with open(descriptor, "wb") as file:
-            marshal.dump({"key": key, "stamps": stamps, "result": result}, file)
+        try:
+            data = memoryview(marshal.dumps({"key": key, "stamps": stamps, "result": result}))
+            while data:
+                data = data[os.write(descriptor, data) :]
+        finally:
+            os.close(descriptor)
         os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
     except BaseException as error:
         try:  # noqa: SIM105 - contextlib.suppress would import contextlib
