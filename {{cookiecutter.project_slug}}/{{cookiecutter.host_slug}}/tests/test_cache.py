@@ -28,16 +28,27 @@ NAMES = ("alpha", "beta", "gamma")
 
 @pytest.fixture(scope="module", autouse=True)
 def _settled_host() -> None:
-    """Wait until the folders the host itself is read from are more than 2 s old.
+    """Wait until the folders the host reads, and those it watches, are more than 2 s old.
 
-    Right after an install, or after the first run wrote __pycache__, the cache
-    rightly refuses to store anything yet.
+    Right after an install, the cache rightly refuses to store anything yet; and the
+    first import of the host, or of an installed plugin, writes __pycache__ into a
+    folder it watches (an editable plugin's package, say). So the plugins are all
+    imported once first, as ``plugins`` does, without the cache.
     """
-    script = f"import json, sys, {PACKAGE}; print(json.dumps([*sys.path, *{PACKAGE}.__path__]))"
+    script = (
+        f"import json, sys, {PACKAGE}, {PACKAGE}.loading as loading\n"
+        "loading.report()\n"
+        f"print(json.dumps([*sys.path, *{PACKAGE}.__path__, *loading.discovery.find()[1]]))"
+    )
     output = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, NO_CACHE: "1"},
     ).stdout
-    stamps = [os.stat(folder).st_mtime for folder in json.loads(output) if os.path.isdir(folder)]
+    paths = [path or os.curdir for path in json.loads(output)]  # "": the working directory
+    stamps = [os.stat(path).st_mtime for path in paths if os.path.exists(path)]
     time.sleep(max(0.0, max(stamps, default=0.0) + 2.1 - time.time()))
 
 

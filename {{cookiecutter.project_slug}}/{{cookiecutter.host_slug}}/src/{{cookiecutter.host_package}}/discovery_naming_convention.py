@@ -30,13 +30,13 @@ def find() -> tuple[Discovery, list[str]]:
     """
     from .listing import Owners, add_editables, modules, plugins_from_modules  # on a cache miss
 
+    owners = Owners(PREFIX)
     watch = list(sys.path)  # and every package folder, or folder that may become one
     listed = [
         (entry, relative, module[len(PREFIX) :], module)
         for entry in sys.path
-        for module, relative in modules(entry, PREFIX, watch)
+        for module, relative in modules(entry, PREFIX, watch, owners.listings)
     ]
-    owners = Owners(PREFIX)
     found, folders = add_editables(listed, owners, PREFIX)  # those an import hook serves
     return plugins_from_modules(found, owners), [*watch, *folders]
 

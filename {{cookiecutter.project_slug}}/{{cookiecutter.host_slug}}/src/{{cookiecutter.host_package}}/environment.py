@@ -35,12 +35,14 @@ def normalize(name: str) -> str:
     return name
 
 
-def metadata_folders(entry: str) -> list[str]:
-    """Return the metadata folders in sys.path entry `entry`, sorted by name."""
+def metadata_folders(entry: str, names: list[str] | None = None) -> list[str]:
+    """Return the metadata folders in sys.path entry `entry`, sorted by name.
+
+    `names`: the names in `entry`, sorted, if it has been listed already.
+    """
+    names = sorted(listdir(entry)) if names is None else names
     return [
-        os.path.join(entry, name)
-        for name in sorted(listdir(entry))
-        if name.endswith((".dist-info", ".egg-info"))
+        os.path.join(entry, name) for name in names if name.endswith((".dist-info", ".egg-info"))
     ]
 
 
