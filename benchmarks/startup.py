@@ -470,7 +470,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--styles", nargs="+", metavar="STYLE", help="default: all in cookiecutter.json")
     parser.add_argument("--unrelated", type=int, default=300, metavar="N", help="default: 300")
     parser.add_argument("--plugins", type=int, default=50, metavar="M", help="default: 50")
-    parser.add_argument("--rounds", type=int, default=31, metavar="R", help="default: 31")
+    parser.add_argument("--rounds", type=int, default=101, metavar="R", help="default: 101")
     parser.add_argument("--growth", type=_steps, default=[0, 300, 1000], metavar="N,N,...", help="'' to skip")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, metavar="DIR")

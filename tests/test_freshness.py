@@ -79,15 +79,21 @@ def test_an_egg_info_that_gains_a_plugin_shows(baked: Baked, tmp_path: Path) -> 
 # down: the first listing of the folder where the new plugin goes is taken, then the
 # plugin is installed there, and the scan goes on 2.5 s more, as a slow one (a network
 # file system, a cold disk, thousands of distributions) can.
+# With a third argument, a folder, the install then puts back the times of every folder
+# that was under it, as tar, cp -p and rsync -a do.
 RACE = """
 import json, os, subprocess, sys, time
 folder, install = sys.argv[1], json.loads(sys.argv[2])
+restore = sys.argv[3] if len(sys.argv) > 3 else None
 real_listdir, real_scandir, done = os.listdir, os.scandir, []
 
 def race(path):
     if not done and os.path.realpath(path) == folder:
         done.append(path)
+        times = {{d: os.stat(d).st_mtime_ns for d, _, _ in os.walk(restore)}} if restore else {{}}
         subprocess.run(install, check=True)
+        for d, stamp in times.items():
+            os.utime(d, ns=(stamp, stamp))
         print("installed mid-scan", file=sys.stderr)
         time.sleep(2.5)
 
@@ -118,7 +124,12 @@ sys.exit(main(["plugins", "--json"]))
 """
 
 
-def test_a_plugin_installed_during_a_slow_scan_shows(baked: Baked, plugin_wheel: object, tmp_path: Path) -> None:
+@pytest.mark.parametrize("times", ["new", "set back"])
+def test_a_plugin_installed_during_a_slow_scan_shows(
+    baked: Baked, plugin_wheel: object, tmp_path: Path, times: str
+) -> None:
+    """Installed mid-scan, with its folders' times new, or set back to what they were
+    before the install: only their status change times (st_ctime) tell then."""
     venv = host_alone(baked, tmp_path)
     venv.pip("install", "--no-deps", baked.build(baked.plugin_dir)[1])
     world = plugin_wheel(baked, "world")  # type: ignore[operator]
@@ -130,7 +141,8 @@ def test_a_plugin_installed_during_a_slow_scan_shows(baked: Baked, plugin_wheel:
     cwd.mkdir()
     venv.settle(cwd)
     code = RACE.format(package=baked.package)
-    raced = venv.run(venv.python, "-c", code, str(folder.resolve()), json.dumps(install), cwd=cwd)
+    restore = [str(venv.site)] if times == "set back" else []
+    raced = venv.run(venv.python, "-c", code, str(folder.resolve()), json.dumps(install), *restore, cwd=cwd)
     assert "installed mid-scan" in raced.stderr, raced.stderr
     assert {r["name"] for r in json.loads(raced.stdout)} == {baked.plugin}, "the scan missed it"
 

@@ -10,8 +10,9 @@ start sees it.
 A result is stored only if none of its folders changed from two seconds before the
 scan began until after it ended: a plugin installed while a slow scan runs must
 not be hidden by a result that missed it, and file systems may stamp two changes
-within one clock tick alike. The sys.path entries are stamped before the scan and
-again after it, so even a change that sets a folder's time back is caught there.
+within one clock tick alike. A change whose folder's time was then set back into
+the past (as ``tar``, ``cp -p`` and ``rsync -a`` do) is caught too, on POSIX: its
+status change time (st_ctime), which no program can set, is after the scan began.
 
 The files live in the user's cache folder, never the working directory; a file
 that is corrupt, of the wrong shape, or that another user owns or could have
@@ -117,15 +118,26 @@ def _settled(
     """Return the stamps to store for `folders` and those of `before`, or None if one changed.
 
     None: a folder changed since two seconds before the scan began at `started`
-    (time.time_ns()), or while it ran. `before` holds the stamps taken before it.
+    (time.time_ns()), or while it ran, even if its time was set back since (its
+    st_ctime is then later than `started`). `before` holds the stamps taken before it.
     """
-    stamps = {folder: _stamp(folder) for folder in (*before, *folders)}
+    infos = {folder: _info(folder) for folder in (*before, *folders)}
+    stamps = {folder: info.st_mtime_ns if info else None for folder, info in infos.items()}
     settled = started - _SETTLE_NS
     if any(stamps[folder] != stamp for folder, stamp in before.items()):
         return None
-    if any(stamp is not None and stamp > settled for stamp in stamps.values()):
-        return None
+    for info in infos.values():
+        if info is not None and (info.st_mtime_ns > settled or info.st_ctime_ns >= started):
+            return None
     return list(stamps.items())
+
+
+def _info(path: str) -> os.stat_result | None:
+    """Return os.stat() of `path`, or None if it does not exist."""
+    try:
+        return os.stat(path or os.curdir)
+    except OSError:
+        return None
 
 
 def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
