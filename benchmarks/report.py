@@ -1,7 +1,7 @@
 """What the start-up benchmark reports: its tables, printed and for the README.
 
-Medians are in milliseconds; ratios divide medians, so they say more than the times
-on a shared machine.
+Medians are in milliseconds; ratios are the medians of the per-round ratios (see
+startup.summarize), so they say more than the times on a shared machine.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ def print_result(result: dict[str, Any]) -> None:
     for name in COMMANDS:
         print(f"  {name:<8} {result['median_ms'][name]:>10.1f} {result['min_ms'][name]:>8.1f}")
     checks = {name.split("<=")[0]: (name, check) for name, check in result["targets"].items()}
-    print(f"  {'ratio':<12} {'value':>6} {'paired':>7}  target")
+    print(f"  {'ratio':<12} {'value':>6} {'of medians':>11}  target")
     for name, value in result["ratios"].items():
         target = checks.get(name)
         verdict = f"{target[0]}  {_mark(target[1]['pass'])}" if target else ""
-        print(f"  {name:<12} {value:>6.2f} {result['paired_ratios'][name]:>7.2f}  {verdict}")
+        print(f"  {name:<12} {value:>6.2f} {result['ratios_of_medians'][name]:>11.2f}  {verdict}")
 
 
 def print_growth(result: dict[str, Any]) -> None:
@@ -52,8 +52,8 @@ def print_growth(result: dict[str, Any]) -> None:
         print(f"  {name + ' ms':<16}{values}")
     for name in ("run/cli", "cold/cli", "cli/base"):
         print(f"  {name:<16}" + "".join(f"{s['ratios'][name]:>9.2f}" for s in steps))
-        paired = "".join(f"{s['paired_ratios'][name]:>9.2f}" for s in steps)
-        print(f"  {name + ' paired':<16}{paired}")
+        of_medians = "".join(f"{s['ratios_of_medians'][name]:>9.2f}" for s in steps)
+        print(f"  {name + ' of medians':<16}{of_medians}")
     print(f"  {'load':<16}" + "".join(f"{s['loadavg'][0]:>9}" for s in steps))
     flat = result["flat"]
     print(
@@ -87,7 +87,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"Run on {report['date']}, on a {machine['cpu_count']}-core {machine['machine']} machine "
         f"({machine['cpu_model']}, {machine['platform'].split('-')[0]}, CPython {python}, {first['pip']}), "
         f"load average {first['loadavg'][0]}, N={settings['unrelated']}, M={settings['plugins']}, "
-        f"{settings['rounds']} rounds; medians in ms, so read the ratios rather than the times:",
+        f"{settings['rounds']} rounds; medians in ms, ratios as medians of the per-round ratios; "
+        "read the ratios rather than the times:",
         "",
         "| style | "
         + " | ".join(COMMANDS)

@@ -220,3 +220,41 @@ def test_installs_reinstalls_in_another_mode_and_uninstalls_show_through_the_cac
     finally:
         pip(backends_env, "uninstall", "-y", distribution)
     assert listed(backends_env, baked) == {}, "the uninstalled plugin is still listed"
+
+
+@pytest.mark.parametrize("mode", ["hatchling-exact", "pdm-editables"])
+def test_a_hooked_plugin_named_unlike_its_distribution_in_a_lib_folder_is_found(
+    backends_env: Venv, baked: Baked, tmp_path: Path, mode: str
+) -> None:
+    """No top_level.txt (hatchling and pdm-backend write none), a module named unlike the
+    distribution, in neither the project folder nor ``src``: the project's other folders
+    are asked too (before, the listing styles missed it)."""
+    skip_what_cannot_install(baked, mode)
+    project = tmp_path / "renamed"
+    package = module_folder(baked, project / "lib", "weather")
+    package.mkdir(parents=True)
+    source = package / "__init__.py"
+    source.write_text('API_VERSION = 1\nSUMMARY = "Weather."\n\n\ndef run(args):\n    print("sunny")\n    return 0\n')
+    top = f"{baked.package}.plugins.weather" if baked.style == "namespace-package" else f"{baked.package}_weather"
+    distribution = f"{baked.slug}-forecasts"  # no "weather" in it
+    project_table = f'[project]\nname = "{distribution}"\nversion = "1.0"\n'
+    if baked.style == "entry-point":
+        project_table += f'\n[project.entry-points."{baked.package}.plugins.v1"]\nweather = "{top}"\n'
+    folder = f"lib/{baked.package}" if baked.style == "namespace-package" else f"lib/{baked.package}_weather"
+    if mode == "hatchling-exact":
+        build = 'requires = ["hatchling", "editables"]\nbuild-backend = "hatchling.build"\n'
+        tool = f'[tool.hatch.build.targets.wheel]\npackages = ["{folder}"]\ndev-mode-exact = true\n'
+    else:
+        build = 'requires = ["pdm-backend", "editables"]\nbuild-backend = "pdm.backend"\n'
+        tool = f'[tool.pdm.build]\neditable-backend = "editables"\npackage-dir = "lib"\nincludes = ["{folder}"]\n'
+    (project / "pyproject.toml").write_text(f"[build-system]\n{build}\n{project_table}\n{tool}")
+    install(backends_env, project, mode)
+    try:
+        reports = listed(backends_env, baked)
+        assert reports["weather"]["status"] == "ok", reports
+        assert reports["weather"]["distribution"] == distribution
+        source.write_text(source.read_text().replace("sunny", "rainy"))  # no reinstall
+        assert backends_env.host(baked.slug, "run", "weather").stdout == "rainy\n"
+    finally:
+        pip(backends_env, "uninstall", "-y", distribution)
+    assert listed(backends_env, baked) == {}

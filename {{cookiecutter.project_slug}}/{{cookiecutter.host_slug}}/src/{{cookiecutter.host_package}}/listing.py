@@ -19,6 +19,7 @@ import sys
 from _imp import extension_suffixes
 
 from .environment import (
+    isdir,
     isfile,
     listdir,
     metadata_folders,
@@ -236,7 +237,8 @@ def add_editables(
     """Add to `found` the plugins that editable installs serve through an import hook.
 
     A candidate is a module named by the installation: its distribution's name,
-    top_level.txt, or a module in its project folder (or ``src``). It is a plugin
+    top_level.txt, or a module in its project folder or a folder in it (``src``,
+    ``lib``...). It is a plugin
     only if the import system would import it, and from a file; a name that the
     listing found already keeps what the listing found. Plugin modules are named
     ``<prefix><plugin>`` (top level), or, with `namespace`, ``<namespace>.<plugin>``
@@ -254,10 +256,10 @@ def add_editables(
     added: list[Module] = []
     folders: list[str] = []
     for entry, name, version, project, top_level in installs:
-        roots = [project, os.path.join(project, "src")] if project else []
+        roots = _source_roots(project) if project else []
         if namespace:
             roots = [os.path.join(root, *namespace.split(".")) for root in roots]
-        folders += roots
+        folders += [project, *roots] if project else []  # the project: a new folder in it
         for module in sorted(_offered(name, top_level, roots, prefix, namespace)):
             target = f"{namespace}.{module}" if namespace else module
             location = None if target in targets else spec_location(target)
@@ -271,6 +273,17 @@ def add_editables(
             folders += _holders(location)
     merged = sorted([*found, *added], key=lambda module: order.get(module[0], len(order)))
     return merged, folders
+
+
+def _source_roots(project: str) -> list[str]:
+    """Return the folders of editable `project` that its modules may lie in.
+
+    They are the project folder, ``src`` (even before it exists) and every other
+    folder in it but hidden ones.
+    """
+    others = sorted(name for name in listdir(project) if not name.startswith((".", "__")))
+    folders = [os.path.join(project, name) for name in others if name != "src"]
+    return [project, os.path.join(project, "src"), *filter(isdir, folders)]
 
 
 def _holders(location: str) -> list[str]:

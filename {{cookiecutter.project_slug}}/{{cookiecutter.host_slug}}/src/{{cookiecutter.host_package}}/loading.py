@@ -21,7 +21,6 @@ import sys
 from . import cache, contract
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
 from .about import PROG
-from .environment import normalize
 from .records import sound
 
 TYPE_CHECKING = False
@@ -89,10 +88,14 @@ def disabled_reason(name: str, distribution: str | None = None) -> str | None:
 
 def switch(name: str, distribution: str | None = None) -> str | None:
     """Return the variable that keeps plugin `name` (of `distribution`) from loading, if any."""
+    disabled, allowed = os.environ.get(DISABLE_ENV, ""), os.environ.get(LOAD_ENV)
+    if not disabled and allowed is None:
+        return None  # no switch set, as on most starts: environment.py need not be imported
+    from .environment import normalize
+
     own = {normalize(name)} | ({normalize(distribution)} if distribution else set())
-    if own & _names(os.environ.get(DISABLE_ENV, "")):
+    if own & _names(disabled):
         return DISABLE_ENV
-    allowed = os.environ.get(LOAD_ENV)
     if allowed is not None and not own & _names(allowed):
         return LOAD_ENV
     return None
@@ -211,6 +214,8 @@ def _report(found: Found) -> Report:
 
 def _names(value: str) -> set[str]:
     """Split a comma-separated list of plugin or distribution names, normalized."""
+    from .environment import normalize
+
     return {normalize(name.strip()) for name in value.split(",") if name.strip()}
 
 
