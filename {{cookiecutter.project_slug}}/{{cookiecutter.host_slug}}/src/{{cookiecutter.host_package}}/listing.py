@@ -238,11 +238,10 @@ def add_editables(
 
     A candidate is a module named by the installation: its distribution's name,
     top_level.txt, or a module in its project folder or a folder in it (``src``,
-    ``lib``...). It is a plugin
-    only if the import system would import it, and from a file; a name that the
-    listing found already keeps what the listing found. Plugin modules are named
-    ``<prefix><plugin>`` (top level), or, with `namespace`, ``<namespace>.<plugin>``
-    from distributions named ``<prefix><plugin>``.
+    ``lib``...). It is a plugin only if the import system would import it, and from
+    a file; a name that the listing found already keeps what the listing found.
+    Plugin modules are named ``<prefix><plugin>`` (top level), or, with `namespace`,
+    ``<namespace>.<plugin>`` from distributions named ``<prefix><plugin>``.
 
     Returns every module in sys.path order (an editable's is placed at the entry
     that holds its metadata), and the folders whose changes make this stale.
