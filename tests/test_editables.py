@@ -228,7 +228,7 @@ def test_a_hooked_plugin_named_unlike_its_distribution_in_a_lib_folder_is_found(
 ) -> None:
     """No top_level.txt (hatchling and pdm-backend write none), a module named unlike the
     distribution, in neither the project folder nor ``src``: the project's other folders
-    are asked too (before, the listing styles missed it)."""
+    are asked too (before, the naming-convention style missed it)."""
     skip_what_cannot_install(baked, mode)
     project = tmp_path / "renamed"
     package = module_folder(baked, project / "lib", "weather")
