@@ -56,6 +56,8 @@ def paths(answers: dict[str, str]) -> tuple[list[str], str | None]:
     names = {key.lstrip("_"): value for key, value in answers.items() if isinstance(value, str)}
     chosen = [key for key in PRUNE if answers.get(key[0]) == key[1]]
     remove = [path.format(**names) for key in chosen for path in PRUNE[key]]
+    # A path inside a folder that goes too is gone with it (search=no in a plugin-only bake).
+    remove = [path for path in remove if not any(path.startswith(other + "/") for other in remove)]
     hoist = next((HOIST[k].format(**names) for k in HOIST if answers.get(k[0]) == k[1]), None)
     return remove, hoist
 

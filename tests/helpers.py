@@ -42,6 +42,58 @@ def styles(template: Path = ROOT) -> list[str]:
     return list(choices["discovery"])
 
 
+def choices(template: Path = ROOT) -> dict[str, list[str]]:
+    """The choice variables of the template's cookiecutter.json and their values, in prompt
+    order (the first value is the default)."""
+    data = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    return {name: list(values) for name, values in data.items() if isinstance(values, list) and name[0] != "_"}
+
+
+def combinations(template: Path = ROOT) -> dict[str, dict[str, str]]:
+    """The supported combinations of answers, by a readable id, read from cookiecutter.json.
+
+    Every scaffold is baked with every discovery style; every value of every other choice
+    is spread over each scaffold's rows (row i takes value i, wrapping), so each value is
+    baked with both scaffolds, and each scaffold's first row is all defaults. A new choice,
+    or a new value of one, is baked without editing this.
+    """
+    options = choices(template)
+    scaffolds, styles_ = options["scaffold"], options["discovery"]
+    rest = {name: values for name, values in options.items() if name not in ("scaffold", "discovery")}
+    rows = max([len(styles_), *map(len, rest.values())])
+    table: dict[str, dict[str, str]] = {}
+    for scaffold in scaffolds:
+        for i in range(rows):
+            row = {"scaffold": scaffold, "discovery": styles_[i % len(styles_)]}
+            row.update({name: values[i % len(values)] for name, values in rest.items()})
+            changed = [f"{name}={value}" for name, value in row.items() if name in rest and value != rest[name][0]]
+            table[",".join([scaffold, row["discovery"], *changed])] = row
+    return table
+
+
+# Answer combinations the pre-generation hook refuses, by id: (answers, words of the reason it prints).
+REFUSED: dict[str, tuple[dict[str, str], str]] = {
+    "host-and-plugin-folder-not-the-host": (
+        {"scaffold": "host-and-plugin", "project_slug": "my-app-other"},
+        "with scaffold=host-and-plugin it is the host's distribution",
+    ),
+    "plugin-only-folder-is-the-host": (
+        {"scaffold": "plugin-only", "project_slug": "my-app"},
+        "with scaffold=plugin-only it names the new plugin, so it must differ from host_slug",
+    ),
+    "plugin-named-after-the-host-package": ({"plugin_name": "my_app"}, "it collides with the host's names"),
+    "plugin-named-plugins-in-the-namespace": (
+        {"discovery": "namespace-package", "plugin_name": "plugins"},
+        "it collides with the host's names",
+    ),
+    "requirement-on-another-host": (
+        {"scaffold": "plugin-only", "host_requirement": "other-app>=1.0"},
+        "it must name the host, host_slug='my-app'",
+    ),
+    "derived-name-shadows-a-tool": ({"host_name": "Pip"}, "the host_slug derived from it, 'pip', is not allowed"),
+}
+
+
 def copy_parts(template: Path, copy: Path, parts: Sequence[str] = TEMPLATE_PARTS) -> Path:
     """Copy the template's `parts` (no caches, no bytecode) into the folder `copy`, new or empty."""
     copy.mkdir(parents=True, exist_ok=True)

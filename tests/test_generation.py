@@ -1,4 +1,5 @@
-"""Baking: the exact tree per style, nothing left unrendered, valid TOML/JSON, ruff clean."""
+"""Baking beyond the static checks of the combination table (test_combinations.py): nothing of
+another style, strict types, metadata from answers, and the table's other rows built and tested."""
 
 from __future__ import annotations
 
@@ -12,85 +13,8 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from conftest import HOST_SKIPS, ROOT, STYLES, SUITE, Baked, Venv, assert_suite_passed, bake, files, sh
-
-COMMON = {
-    ".cookiecutter.json",
-    ".github/dependabot.yml",
-    ".github/workflows/ci.yml",
-    ".github/workflows/release.yml",
-    ".gitignore",
-    ".pre-commit-config.yaml",
-    "CHANGELOG.md",
-    "CONTRIBUTING.md",
-    "README.md",
-    "noxfile.py",
-    "pyproject.toml",
-    "my-app/LICENSE",
-    "my-app/README.md",
-    "my-app/pyproject.toml",
-    "my-app/src/my_app/__init__.py",
-    "my-app/src/my_app/__main__.py",
-    "my-app/src/my_app/about.py",
-    "my-app/src/my_app/archives.py",
-    "my-app/src/my_app/cache.py",
-    "my-app/src/my_app/cli.py",
-    "my-app/src/my_app/contract.py",
-    "my-app/src/my_app/environment.py",
-    "my-app/src/my_app/install.py",
-    "my-app/src/my_app/loading.py",
-    "my-app/src/my_app/records.py",
-    "my-app/src/my_app/py.typed",
-    "my-app/src/my_app/search.py",
-    "my-app-hello/LICENSE",
-    "my-app-hello/README.md",
-    "my-app-hello/pyproject.toml",
-    "my-app-hello/tests/test_plugin.py",
-}
-HOST_TESTS = "my-app/tests/"
-PER_STYLE = {
-    "entry-point": {
-        "my-app/src/my_app/discovery_entry_point.py",
-        "my-app/src/my_app/metadata.py",
-        "my-app-hello/src/my_app_hello/__init__.py",
-        "my-app-hello/src/my_app_hello/py.typed",
-    },
-    "naming-convention": {
-        "my-app/src/my_app/discovery_naming_convention.py",
-        "my-app/src/my_app/listing.py",
-        "my-app-hello/src/my_app_hello/__init__.py",
-        "my-app-hello/src/my_app_hello/py.typed",
-    },
-    "namespace-package": {
-        "my-app/src/my_app/discovery_namespace_package.py",
-        "my-app/src/my_app/listing.py",
-        "my-app-hello/src/my_app/plugins/hello/__init__.py",
-        "my-app-hello/src/my_app/plugins/hello/py.typed",
-    },
-}
-UNRENDERED = re.compile(r"\{\{|\{%|\{#|cookiecutter\.(?!json\b)\w")
-
-
-def test_every_style_has_an_expected_tree() -> None:
-    assert set(PER_STYLE) == set(STYLES)
-
-
-def test_exact_tree(baked: Baked) -> None:
-    tree = files(baked.project)
-    host_tests = {f for f in tree if f.startswith(HOST_TESTS)}
-    assert host_tests, "the host has tests"
-    assert tree - host_tests == COMMON | PER_STYLE[baked.style]
-    folders = [p for p in baked.project.rglob("*") if p.is_dir() and ".git" not in p.relative_to(baked.project).parts]
-    assert all(any(f.iterdir()) for f in folders), "no empty folders"
-
-
-def test_the_default_bake_is_a_git_repository_with_everything_committed(baked: Baked) -> None:
-    """git_init=yes (the default): one commit holds exactly the tree above, nothing is left over."""
-    git = ("git", "-C", str(baked.project))
-    assert sh(*git, "rev-parse", "--show-toplevel").stdout.strip() == str(baked.project)
-    assert sh(*git, "rev-list", "--count", "HEAD").stdout.strip() == "1"
-    assert set(sh(*git, "ls-files").stdout.splitlines()) == files(baked.project)
-    assert sh(*git, "status", "--porcelain").stdout == ""
+from conftest import HOST_SKIPS, ROOT, STYLES, SUITE, Baked, Venv, assert_suite_passed, bake, sh
+from helpers import choices, combinations
 
 
 def test_nothing_of_other_styles_remains(baked: Baked) -> None:
@@ -102,37 +26,6 @@ def test_nothing_of_other_styles_remains(baked: Baked) -> None:
     if baked.style != "entry-point":
         assert "entry-points" not in (baked.plugin_dir / "pyproject.toml").read_text()
         assert "importlib.metadata import Distribution" not in text
-
-
-GITHUB_EXPRESSION = re.compile(r"\$\{\{ [a-z][\w.-]* \}\}")
-
-
-def test_nothing_left_unrendered(baked: Baked) -> None:
-    for name in files(baked.project):  # git's own folder holds only what was committed
-        path = baked.project / name
-        assert not UNRENDERED.search(name), path
-        if path.parent.name != "workflows":
-            assert not UNRENDERED.search(path.read_text()), path
-    for workflow in (baked.project / ".github/workflows").iterdir():
-        text = workflow.read_text()
-        assert not UNRENDERED.search(GITHUB_EXPRESSION.sub("", text)), "only GitHub's own ${{ name }} remain"
-    assert GITHUB_EXPRESSION.search((baked.project / ".github/workflows/ci.yml").read_text())
-
-
-def test_toml_and_json_parse(baked: Baked) -> None:
-    tomls = list(baked.project.rglob("*.toml"))
-    jsons = list(baked.project.rglob("*.json"))
-    assert len(tomls) == 3 and jsons, "the workspace root's and each distribution's pyproject.toml"
-    for path in tomls:
-        tomllib.loads(path.read_text())
-    for path in jsons:
-        json.loads(path.read_text())
-
-
-def test_ruff_is_clean(baked: Baked) -> None:
-    for dist in (baked.host_dir, baked.plugin_dir):
-        sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=dist)
-        sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=dist)
 
 
 def distributions(project: Path) -> list[Path]:
@@ -256,30 +149,35 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
     assert f"discovery={baked.style}" in words
 
 
-@pytest.mark.parametrize("style", STYLES)
-def test_a_host_without_search_is_whole(cookies: object, style: str, tmp_path: Path, wheelhouse: Path) -> None:
-    """search=no prunes the module, its command, its tests and its docs; the rest stays green."""
-    project = bake(cookies, discovery=style, search="no")
-    host = project / "my-app"
-    assert not [f for f in files(project) if "search" in f.rsplit("/", 1)[-1]]
-    assert " search " not in (host / "README.md").read_text()
-    sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=host)
-    sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=host)
+# The table's host-and-plugin rows that are not a default bake (the `baked` fixture builds
+# and tests those, in every style): built, installed and tested here.
+OPTIONS = choices()
+BUILT = {
+    case: answers
+    for case, answers in combinations().items()
+    if answers["scaffold"] == "host-and-plugin"
+    and any(value != OPTIONS[name][0] for name, value in answers.items() if name != "discovery")
+}
+
+
+@pytest.mark.parametrize("case", list(BUILT))
+def test_a_combination_builds_installs_and_passes_its_suites(
+    cookies: object, case: str, tmp_path: Path, wheelhouse: Path
+) -> None:
+    """A row of the combination table, end to end: mypy, both wheels, one environment, both
+    suites, the example plugin discovered; what an answer prunes is gone from the command line."""
+    answers = BUILT[case]
+    project = bake(cookies, **answers)
+    host, plugin = project / "my-app", project / "my-app-hello"
     mypy = (sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "src")
-    sh(*mypy, cwd=host, env={**os.environ, "MYPYPATH": str(host / "src")})
-    sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist", host)
+    for dist in (host, plugin):
+        sh(*mypy, cwd=dist, env={**os.environ, "MYPYPATH": str(host / "src")})
+        sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist", dist)
     venv = Venv(tmp_path / "venv", tmp_path / "cache")
     venv.pip("install", *(tmp_path / "dist").glob("*.whl"), "pytest")
-    suite = venv.run(venv.python, "-m", "pytest", *SUITE, cwd=host)
-    assert_suite_passed(suite, HOST_SKIPS)
-    assert "search" not in venv.host("my-app", "--help").stdout
-    assert venv.host("my-app", "search", check=False).returncode == 2
-
-
-def test_every_pyproject_passes_validate_pyproject(baked: Baked, cookies: object) -> None:
-    """Standard metadata only: entry points included, as every build backend checks them."""
-    plugin_only = bake(cookies, scaffold="plugin-only", discovery=baked.style, plugin_name="weather")
-    paths = [*baked.project.rglob("pyproject.toml"), plugin_only / "pyproject.toml"]
-    assert len(paths) >= 3
-    for path in paths:
-        sh(sys.executable, "-m", "validate_pyproject", path)
+    for dist in (host, plugin):
+        assert_suite_passed(venv.run(venv.python, "-m", "pytest", *SUITE, cwd=dist), HOST_SKIPS)
+    assert venv.plugins("my-app")["hello"]["status"] == "ok"
+    if answers["search"] == "no":
+        assert "search" not in venv.host("my-app", "--help").stdout
+        assert venv.host("my-app", "search", check=False).returncode == 2
