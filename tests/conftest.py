@@ -29,7 +29,10 @@ TEMPLATE = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 STYLES: list[str] = styles()
 SCAFFOLDS: list[str] = TEMPLATE["scaffold"]
 DEFAULT_SCAFFOLD = SCAFFOLDS[0]
+# Slow steps timed in this process since its last test report, and those reported so far
+# (by this process's tests, or by pytest-xdist's workers through each report's user_properties).
 TIMINGS: list[tuple[str, float]] = []
+SLOW_STEPS: list[tuple[str, float]] = []
 
 
 @contextmanager
@@ -76,11 +79,26 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.template = str(copy_template(work / "template"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Hand the slow steps timed since the last report to this report, which xdist sends on."""
+    report: pytest.TestReport = yield
+    report.user_properties.extend(("slow step", step) for step in TIMINGS)
+    TIMINGS.clear()
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep the slow steps a report carries, for the summary."""
+    SLOW_STEPS.extend(tuple(value) for key, value in report.user_properties if key == "slow step")  # type: ignore[misc]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the slow steps, slowest first."""
-    if TIMINGS:
+    steps = SLOW_STEPS + TIMINGS
+    if steps:
         terminalreporter.section("slow steps")
-        for what, seconds in sorted(TIMINGS, key=lambda t: -t[1])[:25]:
+        for what, seconds in sorted(steps, key=lambda t: -t[1])[:25]:
             terminalreporter.write_line(f"{seconds:7.1f} s  {what}")
 
 

@@ -1,32 +1,28 @@
 """The mutation drill runs with the suite: every planted defect must be caught.
 
-``tests/mutation_drill.py`` plants each deliberate defect in a scratch copy of the
-repository and runs the tests that should notice; ``--baseline`` first checks that
-each of those selections passes unchanged, so a selection that fails for another
-reason cannot pass for a catch. About 8 minutes on 2 cores, with the baseline.
+One test per defect of ``tests/mutation_drill.py``, so that pytest-xdist spreads them
+over the workers like any other test. Each plants its defect in a scratch copy of the
+repository and runs the tests that should notice there; they must fail (pytest's exit
+code 1: a test failed, not a collection or usage error).
+
+The drill's ``--baseline`` (each selection passes unchanged) is not repeated here: every
+selection is part of this suite, which runs it on the same tree, unchanged.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT, timed
+import pytest
+from conftest import timed
+from mutation_drill import DEFECTS, catch
 
 
-def test_every_planted_defect_is_caught(wheelhouse: Path) -> None:
-    with timed("mutation drill"):
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "tests" / "mutation_drill.py"), "--baseline"],
-            cwd=ROOT,
-            env={**os.environ, "TEMPLATE_TEST_WHEELHOUSE": str(wheelhouse)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    report = done.stdout + done.stderr
-    assert done.returncode == 0, report
-    caught = report.strip().splitlines()[-1]
-    assert caught.endswith("defects caught") and caught.split()[0] == caught.split()[2], report
+@pytest.mark.parametrize("name", list(DEFECTS))
+def test_the_planted_defect_is_caught(
+    name: str, wheelhouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEMPLATE_TEST_WHEELHOUSE", str(wheelhouse))
+    with timed(f"mutation drill: {name}"):
+        caught, seconds = catch(name, tmp_path)
+    assert caught, f"{name} ({DEFECTS[name][0]}) was missed by {' '.join(DEFECTS[name][2])} after {seconds:.0f} s"
