@@ -331,6 +331,17 @@ def test_the_noxfile_lists_its_sessions_and_is_ruff_clean(project: Path) -> None
     assert os.name == "nt" or os.access(project / "noxfile.py", os.X_OK), "runs as ./noxfile.py"
 
 
+def test_the_noxfile_lint_session_runs_offline(cookies: object, uv_env: dict[str, str]) -> None:
+    """`nox -s lint` as a contributor runs it: nox makes its environment with uv, installs ruff
+    from the wheelhouse, and ruff checks the whole workspace. The lint session is the same for
+    every answer, so one bake runs it."""
+    project = bake(cookies, git_init="no")
+    env = {**uv_env, "PATH": os.pathsep.join([str(TOOLS), os.environ.get("PATH", "")])}  # nox finds uv there
+    with timed("nox -s lint"):
+        result = sh(tool("nox"), "-s", "lint", "--no-color", cwd=project, env=env)
+    assert "uv pip install ruff" in result.stderr and "Session lint was successful" in result.stderr
+
+
 def test_the_workflows_and_dependabot_match_their_schemas(project: Path) -> None:
     """check-jsonschema with the schemas it vendors (SchemaStore's): no network."""
     check = tool("check-jsonschema")
