@@ -137,7 +137,7 @@ def test_install_a_wheel_and_say_which_plugin_appeared(
     assert result.returncode == 0, result.stderr
     assert f"installed plugin alpha ({PROG}-alpha 1.5)" in result.stdout
     ((action, *options, requirement),) = pip.calls()
-    assert (action, requirement) == ("install", wheel)
+    assert (action, requirement) == ("install", str(sandbox.cwd / wheel))  # absolute: no option
     assert "--upgrade" not in options and "-e" not in options
     assert ran("alpha") in use(run_host, "alpha").stdout
 
@@ -150,7 +150,8 @@ def test_upgrade_and_editable_are_passed_through(
     result = run_host("install", "-U", "-e", "alpha", env=pip.env())
     assert result.returncode == 0, result.stderr
     (call,) = pip.calls()
-    assert call[0] == "install" and "--upgrade" in call and call[-2:] == ["-e", "alpha"]
+    assert call[0] == "install" and "--upgrade" in call
+    assert call[-2:] == ["-e", str(sandbox.cwd / "alpha")]
     assert run_host("install", "--upgrade", "--editable", "alpha", env=pip.env()).returncode == 0
     assert pip.calls()[1] == call
 
@@ -209,6 +210,50 @@ def test_bad_requirements_get_one_line(
     assert result.returncode == 2
     assert says in one_line_error(result)
     assert pip.calls() == []
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "--index-url=http://127.0.0.1:9/simple/",
+        " --index-url=http://127.0.0.1:9/simple/",
+        "--requirement=http://127.0.0.1:9/requirements.txt",
+        "-rhttp://127.0.0.1:9/requirements.txt",
+        "-weird.whl",
+    ],
+)
+def test_no_option_reaches_the_installer(
+    pip: Installer, sandbox: Sandbox, run_host: RunHost, requirement: str
+) -> None:
+    (sandbox.cwd / "-weird.whl").write_bytes(b"")
+    result = run_host("install", "--", requirement, f"{PROG}-alpha", env=pip.env())
+    assert result.returncode == 2
+    assert "is an option" in one_line_error(result)
+    assert pip.calls() == []
+
+
+def test_a_path_that_starts_with_a_dash_is_passed_as_a_path(
+    pip: Installer, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    pip.stage.add("alpha")
+    (sandbox.cwd / "-weird.whl").write_bytes(b"")
+    assert run_host("install", "./-weird.whl", env=pip.env()).returncode == 0
+    assert pip.calls()[-1][-1] == str(sandbox.cwd / "-weird.whl")
+
+
+def test_install_and_uninstall_run_no_code_from_the_working_directory(
+    pip: Installer, sandbox: Sandbox, run_host: RunHost
+) -> None:
+    """``python -m pip`` and ``python -c`` would import a pip.py or json.py from it first."""
+    pip.stage.add("alpha")
+    for name in ("pip", "json"):
+        (sandbox.cwd / f"{name}.py").write_text(
+            f"open({str(sandbox.root / 'ran')!r}, 'a').write({name!r})\nraise SystemExit(9)\n"
+        )
+    assert run_host("install", f"{PROG}-alpha", env=pip.env()).returncode == 0
+    assert run_host("uninstall", "alpha", env=pip.env()).returncode == 0
+    assert [call[0] for call in pip.calls()] == ["install", "uninstall"]
+    assert not (sandbox.root / "ran").exists()
 
 
 @pytest.mark.parametrize("name", [PROG, PROG.upper().replace("-", "_")])

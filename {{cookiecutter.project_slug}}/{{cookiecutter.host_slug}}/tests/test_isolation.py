@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from support import PROG, RunHost, Sandbox, Site, listing, one_line_error
+from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, one_line_error
 from test_contract import OK, raising, ran, use
 
 #: An exception whose own __str__ raises: even describing it must not crash the host.
@@ -143,31 +143,32 @@ def test_a_summary_that_cannot_be_shown_fails_only_that_plugin(
 
 # Ctrl-C: the user wants to stop, and sees what was done before.
 
-INTERRUPTS = {
-    "raised": "raise KeyboardInterrupt",
-    # A process started in the background inherits SIGINT ignored (nohup, `&`), and then
-    # Python installs no handler: put back the one a terminal's Ctrl-C meets.
-    "signal": (
-        "import os, signal, time\n"
-        "if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:\n"
-        "    signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-        "os.kill(os.getpid(), signal.SIGINT)\n"
-        "time.sleep(30)"
-    ),
-}
+# A plugin that the user's Ctrl-C meets while it loads. The host is started with SIGINT
+# handled, as a terminal's foreground job is: one started in the background inherits it
+# ignored (nohup, `&`), and no Ctrl-C can reach it.
+INTERRUPTED = "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)"
 
 
-@pytest.mark.parametrize("how", INTERRUPTS, ids=INTERRUPTS.keys())
+def started_with(sigint: str) -> str:
+    """Return the code that runs the host as ``python -m`` with SIGINT's handler set to `sigint`."""
+    return (
+        "import runpy, signal, sys\n"
+        f"signal.signal(signal.SIGINT, signal.{sigint})\n"
+        f"sys.argv[0] = {PACKAGE!r}\n"
+        f"runpy.run_module({PACKAGE!r}, run_name='__main__')\n"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) is no Ctrl-C on Windows")
 @pytest.mark.parametrize("as_json", [True, False], ids=["json", "table"])
 def test_ctrl_c_while_loading_lists_what_was_done(
-    site: Site, sandbox: Sandbox, run_host: RunHost, how: str, as_json: bool
+    site: Site, sandbox: Sandbox, as_json: bool
 ) -> None:
-    if how == "signal" and sys.platform == "win32":
-        pytest.skip("os.kill(SIGINT) does not deliver Ctrl-C on Windows")
     site.add("alpha")
-    site.add("midway", INTERRUPTS[how])
+    site.add("midway", INTERRUPTED)
     site.add("omega")
-    result = run_host("plugins", *(["--json"] if as_json else []))
+    command = [sys.executable, "-c", started_with("default_int_handler"), "plugins"]
+    result = sandbox.call([*command, *(["--json"] if as_json else [])])
     assert result.returncode == 130
     if as_json:
         listed = {report["name"] for report in json.loads(result.stdout)}
@@ -180,6 +181,21 @@ def test_ctrl_c_while_loading_lists_what_was_done(
         f"{PROG}: interrupted while loading plugin 'midway' ({PROG}-midway 1.0); only the "
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("sigint", ["default_int_handler", "SIG_IGN"])
+def test_a_keyboard_interrupt_a_plugin_raises_is_its_own_failure(
+    site: Site, sandbox: Sandbox, sigint: str
+) -> None:
+    """No Ctrl-C was pressed: the plugin failed, and the plugins after it are listed."""
+    site.add("alpha")
+    site.add("midway", "raise KeyboardInterrupt")
+    site.add("omega")
+    command = [sys.executable, "-c", started_with(sigint), "plugins", "--json"]
+    reports = listing(sandbox.call(command))
+    assert reports["omega"]["status"] == reports["alpha"]["status"] == "ok"
+    assert reports["midway"]["status"] == "failed"
+    assert "KeyboardInterrupt (raised by its code, not by Ctrl-C)" in reports["midway"]["error"]
 
 
 # API versioning: a plugin written for another plugin API version is refused.

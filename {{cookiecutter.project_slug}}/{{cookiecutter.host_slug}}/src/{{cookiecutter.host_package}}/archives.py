@@ -50,11 +50,20 @@ class Archive:
         """Tell whether `inner` is a file in the archive."""
         return inner in self._files
 
-    def read(self, inner: str) -> bytes:
-        """Return the contents of file `inner`; raise FileNotFoundError if there is none."""
+    def read(self, inner: str, limit: int) -> bytes:
+        """Return the contents of file `inner`.
+
+        Raises OSError if there is none, if it is damaged, or if it would be larger than
+        `limit` bytes once uncompressed.
+        """
         if inner not in self._files:
             raise FileNotFoundError(f"no {inner} in {self.path}")
-        return self._zip.read(inner)
+        if self._zip.getinfo(inner).file_size > limit:
+            raise OSError(f"cannot read {inner} in {self.path}: larger than {limit} bytes")
+        try:
+            return self._zip.read(inner)
+        except (zipfile.BadZipFile, ValueError, RuntimeError, EOFError) as exc:  # or encrypted
+            raise OSError(f"cannot read {inner} in {self.path}: {exc}") from None
 
 
 def open_archives(files: list[str]) -> list[Archive]:

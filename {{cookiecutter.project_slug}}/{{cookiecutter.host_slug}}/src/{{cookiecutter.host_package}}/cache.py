@@ -14,7 +14,9 @@ within one clock tick alike. A change whose folder's time was then set back into
 the past (as ``tar``, ``cp -p`` and ``rsync -a`` do) is caught too, on POSIX: its
 status change time (st_ctime), which no program can set, is after the scan began.
 
-The files live in the user's cache folder, never the working directory; a file
+The files live in the user's cache folder, which must be an absolute path: with no
+usable XDG_CACHE_HOME (or LOCALAPPDATA) and a HOME that is unset, empty or relative,
+there is no cache, and the host says nothing. Never the working directory. A file
 that is corrupt, of the wrong shape, or that another user owns or could have
 written, is ignored and rewritten.
 Set {{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE=1 to switch the cache off.
@@ -57,6 +59,8 @@ _SETTLE_NS = 2_000_000_000
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
+#: The largest cache file read (3,000 plugins take about 1 MB); a larger one is ignored.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def cached(
@@ -70,6 +74,8 @@ def cached(
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
     path = cache_file()
+    if path is None:
+        return compute()[0]  # no per-user cache folder
     key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
     result = _read(path, key)
     if result is None or not sound(result):
@@ -80,12 +86,16 @@ def cached(
     return result
 
 
-def cache_file() -> str:
-    """Return the cache file for this interpreter and sys.path."""
+def cache_file() -> str | None:
+    """Return the cache file for this interpreter and sys.path; None without a cache folder."""
     # A relative XDG_CACHE_HOME is invalid and must be ignored (XDG Base Directory spec);
-    # LOCALAPPDATA (Windows) is held to the same rule.
+    # LOCALAPPDATA (Windows) is held to the same rule, and so is the home folder: without
+    # a passwd entry, "~" stays "~", and HOME may be empty or relative.
     roots = (os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("LOCALAPPDATA", ""))
-    root = next(filter(os.path.isabs, roots), os.path.join(os.path.expanduser("~"), ".cache"))
+    home = os.path.expanduser("~") if os.environ.get("HOME") != "" else ""  # "" would give "/"
+    root = next(filter(os.path.isabs, roots), os.path.join(home, ".cache"))
+    if not os.path.isabs(root):
+        return None
     digest = _digest(marshal.dumps((sys.executable, _search_path())))
     return os.path.join(root, "{{ cookiecutter.host_slug }}", f"plugins-{digest:08x}.cache")
 
@@ -149,7 +159,7 @@ def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
         descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
         try:
             info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode) or _foreign(info):
+            if not stat.S_ISREG(info.st_mode) or _foreign(info) or info.st_size > MAX_CACHE_BYTES:
                 return None
             chunks = []
             while chunk := os.read(descriptor, 1 << 16):

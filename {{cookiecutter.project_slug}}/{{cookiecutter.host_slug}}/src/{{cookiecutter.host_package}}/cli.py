@@ -60,6 +60,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[options.command]["handler"](options)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
+    finally:  # here, not at exit, where a closed pipe would end in a traceback
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _pipe_closed()
+
+
+def _pipe_closed() -> int:
+    """End quietly when the reader of stdout went away (``| head``), as tools killed by SIGPIPE do.
+
+    What Python still has to flush at exit goes to the null device, not into a traceback.
+    """
+    try:  # noqa: SIM105 - no contextlib (~4 ms) on the way out
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    except OSError:
+        pass
+    return 141  # 128 + SIGPIPE
 
 
 def fast_parse(args: list[str]) -> Options | None:
@@ -132,9 +151,10 @@ def bootstrap_command() -> str:
 
 def _plugins_help() -> str:
     """Describe the discovered plugins for ``--help``; discovery imports none of them."""
+    from .display import for_terminal
     from .loading import discover
 
-    plugins = discover()
+    plugins = {for_terminal(name): found for name, found in discover().items()}
     if not plugins:
         return (
             "plugins: none installed. Start one with (add plugin_name=<name>):\n"
@@ -142,9 +162,11 @@ def _plugins_help() -> str:
         )
     width = max(len(name) for name in plugins)
     lines = [
-        f"  {name.ljust(width)}  {found['distribution']} {found['version']}"
-        if found["distribution"]
-        else f"  {name.ljust(width)}  {found['location']}"
+        for_terminal(
+            f"  {name.ljust(width)}  {found['distribution']} {found['version']}"
+            if found["distribution"]
+            else f"  {name.ljust(width)}  {found['location']}"
+        )
         for name, found in sorted(plugins.items())
     ]
     return "plugins:\n" + "\n".join(lines) + "\n"
@@ -160,37 +182,82 @@ def _run(options: Options) -> int:
 
 
 def _plugins(options: Options) -> int:
-    """``plugins [--json]``: list the discovered plugins and their status."""
+    """``plugins [--json]``: list the discovered plugins and their status.
+
+    While plugins load, file descriptor 1 points at stderr: whatever their code writes,
+    at import, from a child process or at exit, cannot get into the listing, which goes
+    to the real stdout. A plugin that leaves a thread running does not keep the command
+    from ending.
+    """
+    from .display import for_terminal
     from .loading import Interrupted, report
 
+    listing = _keep_stdout()
     try:
-        return _print_plugins(report(), as_json=options.json)
+        _write(listing, _listing(report(), as_json=options.json))
+        code = 0
     except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then say so
         if interrupted.reports or options.json:
-            _print_plugins(interrupted.reports, as_json=options.json)
-        print(f"{PROG}: {interrupted}", file=sys.stderr)
-        return 130
+            _write(listing, _listing(interrupted.reports, as_json=options.json))
+        print(f"{PROG}: {for_terminal(str(interrupted))}", file=sys.stderr)
+        code = 130
+    _end_if_threads_linger(code)
+    return code
 
 
-def _print_plugins(reports: list[Report], *, as_json: bool) -> int:
-    """Print the plugin reports as a table or as JSON."""
+def _keep_stdout() -> int:
+    """Point file descriptor 1 at stderr and return a new descriptor of the real stdout.
+
+    Where that cannot be done (no stdout, say), return 1 itself.
+    """
+    sys.stdout.flush()
+    try:
+        kept = os.dup(1)
+        os.dup2(2, 1)
+    except OSError:
+        return 1
+    return kept
+
+
+def _write(descriptor: int, text: str) -> None:
+    """Write `text` to `descriptor` whole, unbuffered: nothing is left to flush at exit."""
+    data = text.encode(sys.stdout.encoding or "utf-8", "backslashreplace")
+    while data:
+        data = data[os.write(descriptor, data) :]
+
+
+def _end_if_threads_linger(code: int) -> None:
+    """Exit now with `code` if a plugin left a thread running, which Python would wait for."""
+    if "threading" not in sys.modules:
+        return  # no plugin started a thread
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _listing(reports: list[Report], *, as_json: bool) -> str:
+    """Return the plugin reports as a table or as JSON, ending in a newline."""
+    from .display import for_json, for_terminal
+
     if as_json:
         import json
 
-        print(json.dumps(reports, indent=2))
-        return 0
+        return json.dumps(for_json(reports), indent=2) + "\n"
     if not reports:
-        print("No plugins installed. Start one with (add plugin_name=<name>):")
-        print(f"  {bootstrap_command()}")
-        return 0
-    rows = [["NAME", "STATUS", "DISTRIBUTION", "VERSION"]]
+        start = "No plugins installed. Start one with (add plugin_name=<name>):"
+        return f"{start}\n  {bootstrap_command()}\n"
+    rows = [["NAME", "STATUS", "DISTRIBUTION", "VERSION", "DETAIL"]]
     for r in reports:
-        rows.append([r["name"], r["status"], r["distribution"] or "-", r["version"] or "-"])
-    details = ["DETAIL"] + [r["error"] or r["summary"] for r in reports]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row, detail in zip(rows, details, strict=True):
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)), detail, sep="  ")
-    return 0
+        cells = [r["name"], r["status"], r["distribution"] or "-", r["version"] or "-"]
+        rows.append([for_terminal(cell) for cell in [*cells, r["error"] or r["summary"]]])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "".join(
+        "  ".join([*(v.ljust(w) for v, w in zip(row, widths, strict=False)), row[-1]]) + "\n"
+        for row in rows
+    )
 
 
 {%- if cookiecutter.search == "yes" %}
@@ -219,6 +286,7 @@ def _argparse_seconds(text: str) -> float:
 
 def _search(options: Options) -> int:
     """``search``: search a package index for plugins and mark the installed ones."""
+    from .display import for_json, for_terminal
     from .search import (
         DEFAULT_INDEX_URL,
         DEFAULT_TIMEOUT,
@@ -234,14 +302,14 @@ def _search(options: Options) -> int:
         try:
             timeout = _seconds(os.environ.get(SEARCH_TIMEOUT_ENV) or str(DEFAULT_TIMEOUT))
         except ValueError as exc:
-            print(f"{PROG}: error: {SEARCH_TIMEOUT_ENV}: {exc}", file=sys.stderr)
+            _error(f"{SEARCH_TIMEOUT_ENV}: {exc}")
             return 2
     prefixes = sorted({normalize("{{ cookiecutter.host_slug }}-"), normalize("{{ cookiecutter.host_package }}_")})
     url: str = options.index_url or DEFAULT_INDEX_URL
     try:
         names = search_index(url, prefixes, timeout=timeout)
     except SearchError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
     if names.dropped:
         what = "name" if names.dropped == 1 else "names"
@@ -259,15 +327,22 @@ def _search(options: Options) -> int:
     if options.json:
         import json
 
-        print(json.dumps(found, indent=2))
+        print(json.dumps(for_json(found), indent=2))
         return 0
     if not found:
         print(f"No project on {url} starts with {' or '.join(prefixes)}")
     for project in found:
         mark = f"installed {project['version']}" if project["installed"] else ""
-        print(f"{project['project']:40} {mark}".rstrip())
+        print(for_terminal(f"{project['project']:40} {mark}".rstrip()))
     return 0
 {%- endif %}
+
+
+def _error(message: str) -> None:
+    """Print an error message (display.py, imported only when there is one)."""
+    from .display import error
+
+    error(message)
 
 
 def _install(options: Options) -> int:
@@ -283,7 +358,7 @@ def _install(options: Options) -> int:
             force=options.force,
         )
     except InstallError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.code
 
 
@@ -294,7 +369,7 @@ def _uninstall(options: Options) -> int:
     try:
         return uninstall(options.names, force=options.force)
     except InstallError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.code
 
 

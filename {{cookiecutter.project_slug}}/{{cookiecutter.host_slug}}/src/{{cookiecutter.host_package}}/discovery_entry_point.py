@@ -37,7 +37,8 @@ def find() -> tuple[Discovery, list[str]]:
     Only the distributions whose ``entry_points.txt`` names this host's group have
     their METADATA read, and only its Name and Version.
     """
-    from .environment import metadata_folders, name_and_version, normalize, read_bytes
+    from .display import brief
+    from .environment import metadata_folders, name_and_version, normalize, read_bytes, unreadable
     from .metadata import parse
 
     plugins: list[Found] = []
@@ -54,8 +55,11 @@ def find() -> tuple[Discovery, list[str]]:
             folders += [folder, *(os.path.join(folder, name) for name in read_here)]
         try:
             data = read_bytes(os.path.join(folder, "entry_points.txt"))
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
             continue  # most distributions declare no entry points
+        except OSError as exc:  # unreadable to this user, a FIFO, too large: say so
+            warnings.append(f"{unreadable(exc)}; the plugins it may declare are not listed")
+            continue
         if group not in data:
             continue  # nor any of this host's: do not parse them, nor their METADATA
         try:
@@ -67,7 +71,7 @@ def find() -> tuple[Discovery, list[str]]:
             continue
         name, version = name_and_version(folder)
         if not name:
-            warnings.append(f"{folder} declares plugins but has no Name in its metadata; ignored")
+            warnings.append(f"{folder} declares plugins but has no valid Name; ignored")
             continue
         other = first_copy.setdefault(normalize(name), folder)
         if other != folder and not _one_install(other, folder):
@@ -83,8 +87,8 @@ def find() -> tuple[Discovery, list[str]]:
             ours, api_version = _group(point_group)
             if not ours:
                 warnings.append(
-                    f"{name} {version} declares entry points in {point_group!r}, which is no "
-                    f"plugin group of this host ({GROUP!r}, or {GROUP + '.v<N>'!r} for API "
+                    f"{name} {version} declares entry points in {brief(point_group)!r}, which is "
+                    f"no plugin group of this host ({GROUP!r}, or {GROUP + '.v<N>'!r} for API "
                     "version N); ignored"
                 )
                 continue
@@ -131,15 +135,18 @@ def _editable_source(folder: str) -> str | None:
     import json  # only when a distribution is seen twice
     from urllib.parse import unquote, urlsplit
 
+    from .environment import read_bytes
+
     try:
-        with open(os.path.join(folder, "direct_url.json"), encoding="utf-8") as file:
-            direct = json.load(file)
+        direct = json.loads(read_bytes(os.path.join(folder, "direct_url.json")))
         url = urlsplit(direct["url"])
         if direct["dir_info"]["editable"] is not True or url.scheme != "file":
             return None
     except (OSError, ValueError, TypeError, KeyError):
         return None
     path = unquote(url.path)
+    if "\0" in path:
+        return None  # no path
     if os.name == "nt":  # file:///C:/src -> C:/src; file://server/share/src -> //server/share/src
         path = f"//{url.netloc}{path}" if url.netloc not in ("", "localhost") else path[1:]
     elif url.netloc not in ("", "localhost"):
@@ -167,8 +174,8 @@ def _group(group: str) -> tuple[bool, int | None]:
     if group == GROUP:
         return True, None
     version = group.removeprefix(GROUP + ".v")
-    if version != group and version.isascii() and version.isdigit():
-        return True, int(version)
+    if version != group and version.isascii() and version.isdigit() and len(version) <= 9:
+        return True, int(version)  # at most 9 digits: int() refuses 4,300 and more
     return False, None
 
 

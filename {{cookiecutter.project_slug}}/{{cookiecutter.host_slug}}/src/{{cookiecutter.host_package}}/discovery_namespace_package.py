@@ -71,22 +71,23 @@ def find() -> tuple[Discovery, list[str]]:
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
-    from .listing import Owners, add_editables, modules, plugins_from_modules  # on a cache miss
+    from .listing import Owners, add_editables, closed_folders, modules, plugins_from_modules
 
     owners = Owners(_PACKAGE + "/")
     folders = _package_folders()
     namespace = _portions(folders)
     watch = [*sys.path, *folders, *namespace]  # and every plugin folder, or one that may become one
+    unreadable: list[str] = []
     listed = [
         (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
         for portion in namespace
-        for name, path in modules(portion, "", watch)
+        for name, path in modules(portion, "", watch, unreadable=unreadable)
     ]
     _build_namespace()  # as load() will import from it, so that the import system answers alike
     found, editables = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
     result = plugins_from_modules(found, owners)  # first: it tells owners the plugins' owners
     misplaced = _misplaced_inits(folders, owners)
-    result["warnings"] = misplaced + result["warnings"]
+    result["warnings"] = closed_folders(unreadable) + misplaced + result["warnings"]
     return result, [*watch, *editables]
 
 
@@ -149,13 +150,12 @@ def _copy_of_the_host(path: str, host: str, owner: tuple[str | None, str | None]
     It is if the host's distribution installed it or, where no distribution claims
     it, if it is the running host's own file, byte for byte.
     """
-    from .environment import normalize
+    from .environment import normalize, read_bytes
 
     if owner[0] is not None:
         return normalize(owner[0]) == _HOST
     try:
-        with open(path, "rb") as copy, open(host, "rb") as own:
-            return copy.read() == own.read()
+        return read_bytes(path) == read_bytes(host)
     except OSError:
         return False
 

@@ -28,17 +28,20 @@ def find() -> tuple[Discovery, list[str]]:
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
     """
-    from .listing import Owners, add_editables, modules, plugins_from_modules  # on a cache miss
+    from .listing import Owners, add_editables, closed_folders, modules, plugins_from_modules
 
     owners = Owners(PREFIX)
     watch = list(sys.path)  # and every package folder, or folder that may become one
+    unreadable: list[str] = []
     listed = [
         (entry, relative, module[len(PREFIX) :], module)
         for entry in sys.path
-        for module, relative in modules(entry, PREFIX, watch, owners.listings)
+        for module, relative in modules(entry, PREFIX, watch, owners.listings, unreadable)
     ]
     found, folders = add_editables(listed, owners, PREFIX)  # those an import hook serves
-    return plugins_from_modules(found, owners), [*watch, *folders]
+    result = plugins_from_modules(found, owners)
+    result["warnings"] = closed_folders(unreadable) + result["warnings"]
+    return result, [*watch, *folders]
 
 
 def load(found: Found) -> object:

@@ -13,7 +13,13 @@ instead, unless asked to ``--force``.
 A bare word is never turned into a distribution name (that is how typosquatted
 packages get installed): a requirement must be a path, a URL, a distribution
 name of this host's plugins (``{{ cookiecutter.host_slug }}-*``), a requirement with a version
-specifier, or any name with ``--name-is-exact``.
+specifier, or any name with ``--name-is-exact``. Nothing else reaches the installer:
+no option (an argument that starts with ``-``), and a path only as an absolute path,
+which no installer reads as an option.
+
+The installer and the discovery after it run in fresh interpreters that never have
+the working directory on sys.path (``python -m`` and ``-c`` would put it first there,
+so a ``pip.py`` or ``json.py`` in it would run): see :data:`SAFE_PATH`.
 
 This module is imported by these two commands only.
 """
@@ -28,6 +34,7 @@ import sys
 
 from .about import PROG
 from .cache import NO_CACHE_ENV
+from .display import for_terminal, warning
 from .environment import normalize
 
 HOST = "{{ cookiecutter.host_slug }}"
@@ -40,13 +47,17 @@ _REQUIREMENT = re.compile(
     re.DOTALL,
 )
 _PINNED = ("<", ">", "=", "!", "~", "@")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+\Z")  # a whole URL: git+https://..., file:///...
 _ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")
 
+#: The first lines of every ``python -c`` the host runs: take the working directory ("")
+#: off sys.path before anything is imported, as ``python -P`` (3.11+) does.
+SAFE_PATH = "import sys\nif sys.path and sys.path[0] == '':\n    del sys.path[0]\n"
+# `python -m pip`, without the working directory on sys.path.
+_RUN_PIP = SAFE_PATH + "import runpy\nrunpy.run_module('pip', alter_sys=True, run_name='__main__')"
 # Run in a fresh interpreter: discovery after an install must see new .pth files.
 _LIST_PLUGINS = (
-    "import json, sys\n"
-    "if sys.path and sys.path[0] == '':\n"
-    "    del sys.path[0]\n"
+    SAFE_PATH + "import json\n"
     f"from {PACKAGE}.loading import discover\n"
     "found = discover().items()\n"
     "print(json.dumps(dict((n, [f['distribution'], f['version']]) for n, f in found)))\n"
@@ -76,20 +87,21 @@ def install(
     """Install `requirements` next to the host and say which plugins appeared."""
     for requirement in requirements:
         check_requirement(requirement, exact=exact, editable=editable)
+    given = _with_absolute_paths(requirements)  # a path is never read as an option
     before = plugins_now()
     manager = tool_manager()
     if manager and not force:
         tool, name = manager
         if tool == "pipx":
-            advice = ["pipx", "inject", name, *["--editable"] * editable, *_lasting(requirements)]
+            advice = ["pipx", "inject", name, *["--editable"] * editable, *given]
         else:
             kept = [f"--with={d}" for d in _distributions(before or {})]
             flag = "--with-editable" if editable else "--with"
-            added = [f"{flag}={r}" for r in _lasting(requirements)]
+            added = [f"{flag}={r}" for r in given]
             advice = ["uv", "tool", "install", name, *kept, *added, *["--upgrade"] * upgrade]
         raise InstallError(_managed(tool, "install", advice))
     options = [*["--upgrade"] * upgrade]
-    targets = [word for r in requirements for word in (["-e", r] if editable else [r])]
+    targets = [word for r in given for word in (["-e", r] if editable else [r])]
     _call("install", [*options, *targets])
     _say(before, plugins_now(), "install")
     return 0
@@ -129,7 +141,13 @@ def check_requirement(text: str, *, exact: bool = False, editable: bool = False)
     With `exact`, any distribution name is taken as given; with `editable`, only
     local folders and URLs are accepted, as pip's ``-e`` wants.
     """
-    if os.path.exists(text) or "://" in text:
+    if text.lstrip().startswith("-"):
+        raise InstallError(
+            f"{text!r} is an option: {PROG} install passes requirements and paths only "
+            f"(for a path that starts with '-', write ./{text})",
+            code=2,
+        )
+    if os.path.exists(text) or _URL.match(text):
         return
     if editable:
         raise InstallError(f"-e needs a local folder or a VCS URL; {text!r} is neither", code=2)
@@ -176,7 +194,7 @@ def installer(action: str, arguments: list[str]) -> list[str]:
     if importlib.util.find_spec("pip") is not None:
         quiet = ["--disable-pip-version-check"]
         yes = ["--yes"] if action == "uninstall" else []
-        return [sys.executable, "-m", "pip", action, *quiet, *yes, *arguments]
+        return [sys.executable, "-c", _RUN_PIP, action, *quiet, *yes, *arguments]
     uv = shutil.which("uv")
     if uv:
         return [uv, "pip", action, "--python", sys.executable, *arguments]
@@ -214,14 +232,14 @@ def _call(action: str, arguments: list[str]) -> None:
     except OSError as exc:
         raise InstallError(f"cannot run {command[0]}: {exc.strerror or exc}") from None
     if code:
-        tool = "pip" if command[1:3] == ["-m", "pip"] else "uv pip"
+        tool = "pip" if command[1:3] == ["-c", _RUN_PIP] else "uv pip"
         raise InstallError(f"{tool} {action} failed with exit code {code} (its output is above)")
 
 
 def _say(before: Plugins | None, after: Plugins | None, action: str) -> None:
     """Print which plugins appeared, changed or went away."""
     if before is None or after is None:
-        _warn(f"{action} done, but the plugins could not be listed: run {PROG} plugins")
+        warning(f"{action} done, but the plugins could not be listed: run {PROG} plugins")
         return
     lines = [f"installed plugin {n} ({_of(after[n])})" for n in sorted(after) if n not in before]
     lines += [
@@ -231,10 +249,10 @@ def _say(before: Plugins | None, after: Plugins | None, action: str) -> None:
     ]
     lines += [f"removed plugin {n} ({_of(before[n])})" for n in sorted(before) if n not in after]
     for line in lines:
-        print(line)
+        print(for_terminal(line))
     if not lines:
         what = "appeared or changed" if action == "install" else "was removed"
-        _warn(f"no plugin {what}; {PROG} plugins lists them")
+        warning(f"no plugin {what}; {PROG} plugins lists them")
 
 
 def _distribution_of(name: str, plugins: Plugins) -> str:
@@ -257,8 +275,12 @@ def _distributions(plugins: Plugins) -> list[str]:
     return sorted({dist for dist, _ in plugins.values() if dist}, key=normalize)
 
 
-def _lasting(requirements: list[str]) -> list[str]:
-    """Return `requirements` as a tool manager can reuse them later: paths made absolute."""
+def _with_absolute_paths(requirements: list[str]) -> list[str]:
+    """Return `requirements` with paths made absolute.
+
+    An installer cannot read an absolute path as an option, and a tool manager can
+    reuse it later, from any folder.
+    """
     return [os.path.abspath(r) if os.path.exists(r) else r for r in requirements]
 
 
@@ -275,8 +297,3 @@ def _of(plugin: tuple[str | None, str | None]) -> str:
     """Name a plugin's distribution and version."""
     distribution, version = plugin
     return f"{distribution} {version}" if distribution else "no distribution"
-
-
-def _warn(message: str) -> None:
-    """Print a warning."""
-    print(f"{PROG}: warning: {message}", file=sys.stderr)

@@ -51,26 +51,37 @@ class Listings(dict[str, list[str]]):
 
 
 def modules(
-    folder: str, prefix: str = "", watch: list[str] | None = None, listings: Listings | None = None
+    folder: str,
+    prefix: str = "",
+    watch: list[str] | None = None,
+    listings: Listings | None = None,
+    unreadable: list[str] | None = None,
 ) -> list[tuple[str, str]]:
     """List the importable modules in `folder` whose names start with `prefix`.
 
     Returns sorted ``(module name, path of its source relative to folder)`` pairs.
     Appends to `watch` every entry that is, or could become, a package by gaining an
     ``__init__.py``: a change inside it changes the listing, but not `folder`'s time.
-    `listings` holds the folders listed already, and gains `folder`.
+    `listings` holds the folders listed already, and gains `folder`. Appends to
+    `unreadable` `folder`, or a candidate package in it, that this user cannot read.
     """
     names = sorted(listdir(folder)) if listings is None else listings[folder]
+    if unreadable is not None and not names and _closed(folder):
+        unreadable.append(folder)
     found = []
     for name in names:
         if not name.startswith(prefix) or name.startswith("__"):
             continue  # __init__.py, __main__.py, __pycache__: no plugin
         init = f"{name}/__init__.py"
         if name.isidentifier():
+            path = os.path.join(folder, name)
             if watch is not None:
-                watch.append(os.path.join(folder, name))
+                watch.append(path)
             if isfile(os.path.join(folder, init)):
                 found.append((name, init))
+                continue
+            if unreadable is not None and _closed(path):
+                unreadable.append(path)
                 continue
         stem = name.partition(".")[0]
         if stem.isidentifier() and name[len(stem) :] in (".py", *EXTENSION_SUFFIXES):
@@ -370,8 +381,7 @@ def spec_location(target: str) -> str | None:
 def _editable_project(folder: str) -> str | None:
     """Return the project folder of an editable install's metadata `folder`, or None."""
     try:
-        with open(os.path.join(folder, "direct_url.json"), encoding="utf-8") as file:
-            text = file.read()
+        text = read_bytes(os.path.join(folder, "direct_url.json")).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     if '"editable"' not in text:  # most are not: spare them json (and re, ~4 ms)
@@ -386,7 +396,8 @@ def _editable_project(folder: str) -> str | None:
         return None
     if not editable or not isinstance(url, str) or not url.startswith("file://"):
         return None
-    return _file_path(url)
+    path = _file_path(url)
+    return None if "\0" in path else path  # %00 makes no path
 
 
 def _file_path(url: str) -> str:
@@ -404,10 +415,10 @@ def _file_path(url: str) -> str:
 def _lines(folder: str, filename: str) -> list[str]:
     """Return the non-empty lines of a metadata file, or none if it is missing."""
     try:
-        with open(os.path.join(folder, filename), encoding="utf-8") as file:
-            return [line.strip() for line in file if line.strip()]
+        lines = read_bytes(os.path.join(folder, filename)).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
+    return [line.strip() for line in lines if line.strip()]
 
 
 def _listed(folder: str, prefix: str) -> list[str]:
@@ -428,6 +439,17 @@ def _listed(folder: str, prefix: str) -> list[str]:
     return [line.rsplit(",", 2)[0].strip('"') for line in lines]
 
 
+def _closed(folder: str) -> bool:
+    """Tell whether `folder` is a folder that this user may not list or enter."""
+    return os.path.isdir(folder) and not os.access(folder, os.R_OK | os.X_OK)
+
+
+def closed_folders(folders: list[str]) -> list[str]:
+    """Say, for each folder that this user cannot read, that its plugins are not listed."""
+    said = "permission denied; the plugins in it are not listed"
+    return [f"cannot read {folder}: {said}" for folder in folders]
+
+
 def _real(folder: str) -> str:
     """Return a folder's real path, normalized for comparison."""
     return os.path.normcase(os.path.realpath(folder))
@@ -436,12 +458,12 @@ def _real(folder: str) -> str:
 def _pth_folders(entry: str, pth: str) -> list[str]:
     """Return the folders a ``.pth`` file adds to sys.path, normalized."""
     try:
-        with open(os.path.join(entry, pth), encoding="utf-8") as file:
-            lines = [line.strip() for line in file]
+        text = read_bytes(os.path.join(entry, pth)).decode("utf-8")
+        lines = [line.strip() for line in text.splitlines()]
     except (OSError, UnicodeDecodeError):
         return []
     return [
         _real(os.path.join(entry, line))
         for line in lines
-        if line and not line.startswith(("#", "import ", "import\t"))
+        if line and "\0" not in line and not line.startswith(("#", "import ", "import\t"))
     ]

@@ -10,7 +10,13 @@ reported with its name and distribution; it never stops the host.
 Everything a plugin's code can do while it is imported, described or run is
 contained: any exception, ``BaseException`` subclasses such as ``SystemExit`` and
 ``GeneratorExit`` included, and failures of ``str()`` or attribute access on its
-objects. Only ``KeyboardInterrupt`` gets through: it is the user's Ctrl-C.
+objects. Only the user's Ctrl-C gets through; while ``plugins`` loads them, a
+``KeyboardInterrupt`` that a plugin raises itself is that plugin's failure. A
+``BrokenPipeError`` gets through when the reader of stdout went away (``| head``):
+that is no plugin's fault.
+
+The switches are read once, when this module is imported, before any plugin's code
+runs: a plugin that sets them in ``os.environ`` changes nothing for the others.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ import sys
 
 from . import cache, contract
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
-from .about import PROG
 from .records import sound
 
 TYPE_CHECKING = False
@@ -35,6 +40,12 @@ if TYPE_CHECKING:
 
 DISABLE_ENV = "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"
 LOAD_ENV = "{{ cookiecutter.__env_prefix }}_LOAD_PLUGINS"
+# The switches as the user set them (None: unset), read before any plugin can change them.
+DISABLED = os.environ.get(DISABLE_ENV, "")
+ALLOWED = os.environ.get(LOAD_ENV)
+# While report() loads plugins: whether it watches for the user's Ctrl-C, and saw one.
+_watching_ctrl_c = False
+_ctrl_c_pressed = False
 
 
 class PluginError(Exception):
@@ -88,7 +99,7 @@ def disabled_reason(name: str, distribution: str | None = None) -> str | None:
 
 def switch(name: str, distribution: str | None = None) -> str | None:
     """Return the variable that keeps plugin `name` (of `distribution`) from loading, if any."""
-    disabled, allowed = os.environ.get(DISABLE_ENV, ""), os.environ.get(LOAD_ENV)
+    disabled, allowed = DISABLED, ALLOWED
     if not disabled and allowed is None:
         return None  # no switch set, as on most starts: environment.py need not be imported
     from .environment import normalize
@@ -142,8 +153,17 @@ def report() -> list[Report]:
     corrupt the report (``plugins --json`` must stay valid JSON). Ctrl-C raises
     Interrupted, which holds the reports of the plugins done before it.
     """
+    import signal  # here only: ~0.8 ms, which a warm run does not pay
+
+    global _watching_ctrl_c, _ctrl_c_pressed
     reports: list[Report] = []
     doing = "discovering plugins"
+    # Where SIGINT is ignored (a background job), no Ctrl-C can come: any KeyboardInterrupt
+    # is a plugin's. Where the program set its own handler, any is taken as the user's.
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+    _watching_ctrl_c = previous in (signal.default_int_handler, signal.SIG_IGN)
     try:
         for _, found in sorted(discover().items()):
             doing = f"loading {_who(found)}"
@@ -153,7 +173,18 @@ def report() -> list[Report]:
         listed = {0: "no plugin is listed", 1: "only the plugin done before it is listed"}
         message = listed.get(done, f"only the {done} plugins done before it are listed")
         raise Interrupted(f"interrupted while {doing}; {message}", reports) from None
+    finally:
+        _watching_ctrl_c = _ctrl_c_pressed = False
+        if previous is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous)
     return reports
+
+
+def _on_ctrl_c(signum: int, frame: object) -> None:
+    """Note that the user pressed Ctrl-C, then interrupt as Python does."""
+    global _ctrl_c_pressed
+    _ctrl_c_pressed = True
+    raise KeyboardInterrupt
 
 
 def _contained(found: Found, failure: str, function: Callable[..., T], *args: object) -> T:
@@ -164,14 +195,36 @@ def _contained(found: Found, failure: str, function: Callable[..., T], *args: ob
     """
     try:
         return function(*args)
-    except KeyboardInterrupt:
-        raise
+    except KeyboardInterrupt as exc:
+        if not _watching_ctrl_c or _ctrl_c_pressed:
+            raise  # the user's Ctrl-C
+        raised = f"{_one_line(exc)} (raised by its code, not by Ctrl-C)"
+        raise PluginError(f"{_who(found)} {failure}: {raised}") from exc
+    except BrokenPipeError as exc:
+        if output_closed():
+            raise  # `| head` stopped reading: the command ends quietly
+        raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
     except contract.Incompatible as exc:
         raise IncompatibleError(f"{_who(found)} {exc}") from None
     except contract.Refused as exc:
         raise PluginError(f"{_who(found)} {exc}") from None
     except BaseException as exc:  # a plugin's code may raise anything, SystemExit included
         raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
+
+
+def output_closed() -> bool:
+    """Tell whether the reader of stdout went away, as when ``| head`` has read enough.
+
+    The write end of such a pipe polls as an error; where poll is missing (Windows),
+    a broken pipe is taken to be stdout's.
+    """
+    import select
+
+    if not hasattr(select, "poll"):
+        return True
+    poller = select.poll()
+    poller.register(1, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
 def _shown(produce: Callable[[], object]) -> str | None:
@@ -259,10 +312,14 @@ def _fail(error: PluginError, debug: bool) -> int:
 
 
 def _error(message: str) -> None:
-    """Print an error message."""
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    """Print an error message (display.py, imported only when there is one)."""
+    from .display import error
+
+    error(message)
 
 
 def _warn(message: str) -> None:
-    """Print a warning."""
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    """Print a warning (display.py, imported only when there is one)."""
+    from .display import warning
+
+    warning(message)
