@@ -46,6 +46,7 @@ HOST_FILES = {
     "src/my_app/cache.py",
     "src/my_app/cli.py",
     "src/my_app/contract.py",
+    "src/my_app/display.py",
     "src/my_app/environment.py",
     "src/my_app/install.py",
     "src/my_app/loading.py",

@@ -27,6 +27,9 @@ BACKENDS += ("scikit-build-core",)
 # mode -> (pip's --config-settings, whether the project has a flat layout)
 MODES = {
     "setuptools-flat": ((), True),  # the default for a flat layout: an import hook
+    # The same, its packages found by setuptools (namespaces included): for a namespace
+    # plugin, the hook then serves the host's whole package folder of the project.
+    "setuptools-find": ((), True),
     "setuptools-strict": (("--config-settings", "editable_mode=strict"), True),  # a link tree
     "setuptools-compat": (("--config-settings", "editable_mode=compat"), True),  # a path entry
     "hatchling-exact": ((), False),  # dev-mode-exact = true: an import hook (editables)
@@ -100,7 +103,11 @@ def write_plugin(baked: Baked, folder: Path, mode: str, version: str = "0.1.0") 
     project = f'[project]\nname = "{distribution}"\nversion = "{version}"\n'
     if baked.style == "entry-point":  # the group of the host's plugin API version 1
         project += f'\n[project.entry-points."{baked.package}.plugins.v1"]\n{plugin} = "{top}"\n'
-    if mode.startswith("setuptools"):
+    if mode == "setuptools-find":
+        build = 'requires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+        found = baked.package if baked.style == "namespace-package" else top
+        tool = f'[tool.setuptools.packages.find]\ninclude = ["{found}*"]\nnamespaces = true\n'
+    elif mode.startswith("setuptools"):
         build = 'requires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
         tool = f'[tool.setuptools]\npackages = ["{top}"]\n'
     elif mode == "hatchling-exact":
@@ -161,7 +168,10 @@ def test_an_editable_plugin_is_listed_run_and_edited_live(
     try:
         path = backends_env.run(backends_env.python, "-c", "import sys; print(*sys.path, sep='\\n')", cwd=tmp_path)
         on_path = str(root) in path.stdout.splitlines() and baked.style != "entry-point"
-        expected = {plugin, "stray"} if on_path else {plugin}
+        # setuptools-find maps the project's whole my_app folder: Python imports the stray
+        # namespace module too, so it is a plugin (before, the host missed both).
+        served = mode == "setuptools-find" and baked.style == "namespace-package"
+        expected = {plugin, "stray"} if on_path or served else {plugin}
         reports = listed(backends_env, baked)
         assert reports[plugin]["status"] == "ok", reports[plugin]
         assert (reports[plugin]["distribution"], reports[plugin]["version"]) == (distribution, "0.1.0")

@@ -12,7 +12,8 @@ snippet does, and only the plugins a command needs are imported.
 
 An editable install that an import hook serves (no folder on sys.path) is found
 from what its installation records, and kept if the import system would import
-it from the namespace that :func:`load` builds.
+it from the namespace that :func:`load` builds, with the portions that import hooks
+serve (setuptools' flat layout maps ``{{ cookiecutter.host_package }}/plugins`` of the project folder).
 
 The PyPA guide warns that one plugin shipping an ``__init__.py`` in the wrong place
 breaks the namespace for everyone. The host detects that and warns, naming the
@@ -84,6 +85,7 @@ def find() -> tuple[Discovery, list[str]]:
         for name, path in modules(portion, "", watch, unreadable=unreadable)
     ]
     _build_namespace()  # as load() will import from it, so that the import system answers alike
+    _add_hooked_portions()
     found, editables = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
     result = plugins_from_modules(found, owners)  # first: it tells owners the plugins' owners
     misplaced = _misplaced_inits(folders, owners)
@@ -92,8 +94,13 @@ def find() -> tuple[Discovery, list[str]]:
 
 
 def load(found: Found) -> object:
-    """Import a plugin module from the namespace, built from every portion."""
+    """Import a plugin module from the namespace, built from every portion and the plugin's."""
     _build_namespace()
+    folder = os.path.dirname(found["location"])  # of <portion>/<name>/__init__.py, <portion>/<name>.py
+    portion = os.path.dirname(folder) if os.path.basename(folder) == found["name"] else folder
+    path = sys.modules[NAMESPACE].__path__
+    if portion not in path:
+        path.append(portion)  # one that an editable install's import hook serves
     return _import(found["target"])
 
 
@@ -112,6 +119,24 @@ def _build_namespace() -> None:
     namespace.__spec__ = spec
     namespace.__path__ = spec.submodule_search_locations
     sys.modules[NAMESPACE] = namespace
+
+
+def _add_hooked_portions() -> None:
+    """Add to the namespace the portions that import hooks on sys.meta_path serve.
+
+    An editable install whose finder maps the host's package to its project folder
+    (setuptools, for a flat layout) serves ``{{ cookiecutter.host_package }}/plugins`` from there:
+    the import system would find plugins in it, so discovery looks there too.
+    """
+    path = sys.modules[NAMESPACE].__path__
+    parents = _package_folders()  # of sys.path now: the package's __path__ may hold the cwd
+    for finder in sys.meta_path:
+        try:
+            spec = finder.find_spec(NAMESPACE, parents)  # type: ignore[union-attr]
+        except Exception:  # a finder that fails serves nothing
+            continue
+        locations = getattr(spec, "submodule_search_locations", None) or []
+        path.extend(f for f in locations if isinstance(f, str) and f not in path)
 
 
 def _misplaced_inits(package_folders: list[str], owners: Owners) -> list[str]:
