@@ -170,7 +170,10 @@ def _file_of(entry: str) -> str | None:
 
 
 def name_and_version(folder: str) -> tuple[str | None, str | None]:
-    """Read the Name and Version headers of a metadata folder (METADATA, else PKG-INFO)."""
+    """Read the Name and Version headers of a metadata folder (METADATA, else PKG-INFO).
+
+    The name is None unless it is a valid distribution name, the one the folder is named for.
+    """
     fields: dict[str, str] = {}
     for filename in ("METADATA", "PKG-INFO"):
         try:
@@ -187,5 +190,9 @@ def name_and_version(folder: str) -> tuple[str | None, str | None]:
             key, _, value = line.partition(":")
             fields.setdefault(key.strip().lower(), value.strip())
         break
-    name = fields.get("name")
-    return (name if name and is_distribution_name(name) else None), fields.get("version")
+    # The folder is named after the distribution (``my_app_x-1.0.dist-info``): installers find
+    # it by that name, so a Name that disagrees is no name they could uninstall it by.
+    name = fields.get("name") or ""
+    named = normalize(os.path.basename(folder).rpartition(".")[0].partition("-")[0])
+    valid = is_distribution_name(name) and normalize(name) == named
+    return (name if valid else None), fields.get("version")
