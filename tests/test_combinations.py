@@ -143,6 +143,20 @@ def test_nothing_left_unrendered(combination: tuple[dict[str, str], Path]) -> No
         assert not UNRENDERED.search(text), path
 
 
+TABLE_SEPARATOR = re.compile(r"^\|( *:?-+:? *\|)+$")
+
+
+def test_every_markdown_table_has_a_header_and_a_separator(combination: tuple[dict[str, str], Path]) -> None:
+    """Rows that follow a paragraph, with no header of their own, render as text, not a table."""
+    _, project = combination
+    for path in project.rglob("*.md"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("|") and not lines[i - 1].startswith("|")]
+        for start in starts:
+            assert start > 0 and lines[start - 1] == "", f"{path}:{start + 1}: a table starts after a blank line"
+            assert TABLE_SEPARATOR.match(lines[start + 1]), f"{path}:{start + 2}: the header's separator row"
+
+
 def test_toml_and_json_parse(combination: tuple[dict[str, str], Path]) -> None:
     answers, project = combination
     tomls = list(project.rglob("*.toml"))

@@ -96,7 +96,7 @@ def find() -> tuple[Discovery, list[str]]:
 def load(found: Found) -> object:
     """Import a plugin module from the namespace, built from every portion and the plugin's."""
     _build_namespace()
-    folder = os.path.dirname(found["location"])  # of <portion>/<name>/__init__.py, <portion>/<name>.py
+    folder = os.path.dirname(found["location"])  # <portion>/<name>/__init__.py, <portion>/<name>.py
     portion = os.path.dirname(folder) if os.path.basename(folder) == found["name"] else folder
     path = sys.modules[NAMESPACE].__path__
     if portion not in path:
