@@ -57,7 +57,9 @@ def distributions(draw: st.DrawFn, package: str, style: str) -> dict[str, bytes]
     }
     group = draw(
         st.one_of(
-            st.sampled_from([entry_point_group(package), f"{package}.plugins", "console_scripts"]),
+            # Not console_scripts: the host never reads it, and pip's uninstall removes the whole
+            # bin folder for a console script with an empty name.
+            st.sampled_from([entry_point_group(package), f"{package}.plugins", "other.group"]),
             st.from_regex(r"[0-9]{1,6000}", fullmatch=True).map(lambda v: f"{package}.plugins.v{v}"),
             ONE_LINE,
         )

@@ -250,6 +250,13 @@ class Sandbox:
         )
 
 
+def as_main(prelude: str = "") -> str:
+    """Return code for ``python -c`` that runs `prelude`, then the host as ``python -m`` runs it,
+    with the arguments that follow the code."""
+    run = f"sys.argv[0] = {PACKAGE!r}\nrunpy.run_module({PACKAGE!r}, run_name='__main__')\n"
+    return f"{prelude}\nimport runpy, sys\n{run}"
+
+
 def modules_imported_by(sandbox: Sandbox, args: list[str]) -> set[str]:
     """Run ``main(args)`` in a fresh interpreter in `sandbox`; return the modules it imported."""
     code = (

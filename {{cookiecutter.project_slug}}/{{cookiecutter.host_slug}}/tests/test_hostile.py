@@ -25,6 +25,7 @@ from support import (
     RunHost,
     Sandbox,
     Site,
+    as_main,
     listing,
 )
 from test_contract import OK, raising, use_args
@@ -33,11 +34,6 @@ DISABLE = f"{ENV_PREFIX}DISABLE_PLUGINS"
 LOAD = f"{ENV_PREFIX}LOAD_PLUGINS"
 #: The commands no installed metadata may break.
 COMMANDS = [["plugins"], ["plugins", "--json"], ["--help"], use_args("alpha")]
-#: What the host runs under ``python -c``, with the arguments after it: as ``python -m``.
-AS_MAIN = (
-    f"import runpy, sys\nsys.argv[0] = {PACKAGE!r}\n"
-    f"runpy.run_module({PACKAGE!r}, run_name='__main__')\n"
-)
 
 
 def assert_every_command_works(run_host: RunHost) -> None:
@@ -95,7 +91,7 @@ def test_a_huge_cache_file_is_not_read(site: Site, sandbox: Sandbox) -> None:
     """Under a memory limit, reading a 2 GiB cache file whole would fail with MemoryError."""
     site.add("alpha")
     site.settle()
-    limited = f"import resource\nresource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n{AS_MAIN}"
+    limited = as_main("import resource\nresource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))")
     assert sandbox.call([sys.executable, "-c", limited, "plugins"]).returncode == 0
     (cache,) = (sandbox.cache / PROG).glob("plugins-*.cache")
     with cache.open("r+b") as file:
@@ -280,7 +276,7 @@ def test_an_unreadable_plugin_is_named(site: Site, sandbox: Sandbox, run_host: R
         finally:
             folder.chmod(0o755)
     else:
-        command = [sys.executable, "-c", DENIED + AS_MAIN, str(folder), "plugins"]
+        command = [sys.executable, "-c", as_main(DENIED), str(folder), "plugins"]
         result = sandbox.call(command)
     assert result.returncode == 0, result.stderr
     assert "alpha" in result.stdout and "secret" not in result.stdout

@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from support import PACKAGE, PROG, RunHost, Sandbox, Site, listing, one_line_error
+from support import PROG, RunHost, Sandbox, Site, as_main, listing, one_line_error
 from test_contract import OK, raising, ran, use
 
 #: An exception whose own __str__ raises: even describing it must not crash the host.
@@ -151,12 +151,7 @@ INTERRUPTED = "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntim
 
 def started_with(sigint: str) -> str:
     """Return the code that runs the host as ``python -m`` with SIGINT's handler set to `sigint`."""
-    return (
-        "import runpy, signal, sys\n"
-        f"signal.signal(signal.SIGINT, signal.{sigint})\n"
-        f"sys.argv[0] = {PACKAGE!r}\n"
-        f"runpy.run_module({PACKAGE!r}, run_name='__main__')\n"
-    )
+    return as_main(f"import signal\nsignal.signal(signal.SIGINT, signal.{sigint})")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) is no Ctrl-C on Windows")

@@ -132,7 +132,7 @@ def _add_hooked_portions() -> None:
     parents = _package_folders()  # of sys.path now: the package's __path__ may hold the cwd
     for finder in sys.meta_path:
         try:
-            spec = finder.find_spec(NAMESPACE, parents)  # type: ignore[union-attr]
+            spec = finder.find_spec(NAMESPACE, parents)
         except Exception:  # a finder that fails serves nothing
             continue
         locations = getattr(spec, "submodule_search_locations", None) or []
