@@ -134,7 +134,7 @@ def is_distribution_name(name: str) -> bool:
         and name.isascii()
         and name[0].isalnum()
         and name[-1].isalnum()
-        and all(char.isalnum() or char in "._-" for char in name)
+        and name.replace("-", "").replace("_", "").replace(".", "").isalnum()
     )
 
 
