@@ -255,7 +255,7 @@ def _listing(reports: list[Report], *, as_json: bool) -> str:
         rows.append([for_terminal(cell) for cell in [*cells, r["error"] or r["summary"]]])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "".join(
-        "  ".join([*(v.ljust(w) for v, w in zip(row, widths, strict=False)), row[-1]]) + "\n"
+        "  ".join([*(v.ljust(w) for v, w in zip(row[:-1], widths, strict=True)), row[-1]]) + "\n"
         for row in rows
     )
 

@@ -99,15 +99,14 @@ def disabled_reason(name: str, distribution: str | None = None) -> str | None:
 
 def switch(name: str, distribution: str | None = None) -> str | None:
     """Return the variable that keeps plugin `name` (of `distribution`) from loading, if any."""
-    disabled, allowed = DISABLED, ALLOWED
-    if not disabled and allowed is None:
+    if not DISABLED and ALLOWED is None:
         return None  # no switch set, as on most starts: environment.py need not be imported
     from .environment import normalize
 
     own = {normalize(name)} | ({normalize(distribution)} if distribution else set())
-    if own & _names(disabled):
+    if own & _names(DISABLED):
         return DISABLE_ENV
-    if allowed is not None and not own & _names(allowed):
+    if ALLOWED is not None and not own & _names(ALLOWED):
         return LOAD_ENV
     return None
 
@@ -201,7 +200,7 @@ def _contained(found: Found, failure: str, function: Callable[..., T], *args: ob
         raised = f"{_one_line(exc)} (raised by its code, not by Ctrl-C)"
         raise PluginError(f"{_who(found)} {failure}: {raised}") from exc
     except BrokenPipeError as exc:
-        if output_closed():
+        if _output_closed():
             raise  # `| head` stopped reading: the command ends quietly
         raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
     except contract.Incompatible as exc:
@@ -212,7 +211,7 @@ def _contained(found: Found, failure: str, function: Callable[..., T], *args: ob
         raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
 
 
-def output_closed() -> bool:
+def _output_closed() -> bool:
     """Tell whether the reader of stdout went away, as when ``| head`` has read enough.
 
     The write end of such a pipe polls as an error; where poll is missing (Windows),
