@@ -1,7 +1,9 @@
-"""Jinja helpers for this template: where it lives, and TOML strings.
+"""Jinja helpers for this template: where it lives, TOML strings, the year, slugs.
 
 Cookiecutter loads this module through ``_extensions`` in cookiecutter.json (it
-puts the template's root on sys.path while it renders).
+puts the template's root on sys.path while it renders); copier through
+``_jinja_extensions`` in copier.yml (copier-template-extensions loads it by path).
+Both then find the shared fragments in ``templates/`` (see ``TemplateHelpers``).
 
 **Where the template lives.** The commands a generated project prints (bootstrap a plugin, link to cruft) name
 the template. Cookiecutter only records what it was given (``_template``), which
@@ -26,8 +28,10 @@ import os
 import posixpath
 import re
 import subprocess
+import unicodedata
+from datetime import datetime, timezone
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 from jinja2.ext import Extension
 
 # A scheme ("https:", "git+ssh:", "gh:") or scp-like "user@host:path"; not a drive letter.
@@ -91,12 +95,44 @@ def toml_string(text: object) -> str:
     return '"' + "".join(escaped) + '"'
 
 
+def this_year() -> str:
+    """Return the current year in UTC, for copyright lines."""
+    return str(datetime.now(timezone.utc).year)
+
+
+def slugify(text: str) -> str:
+    """Slugify as cookiecutter's ``slugify`` filter does, for copier, which lacks one.
+
+    Cookiecutter's filter is python-slugify's, used here when it is installed (it comes
+    with cookiecutter). Without it, letters lose their accents and anything else
+    becomes one hyphen, which gives the same slug for names of ASCII letters.
+    """
+    try:
+        from slugify import slugify as python_slugify
+    except ImportError:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return str(python_slugify(text))
+
+
 class TemplateHelpers(Extension):
-    """Add ``template_location()``, ``is_remote()`` and the ``toml`` filter to Jinja."""
+    """Add ``template_location()``, ``is_remote()``, ``this_year()`` and the ``toml`` filter to Jinja.
+
+    Under copier it also adds the ``slugify`` filter, and the ``templates/`` folder to
+    where includes are looked up: cookiecutter looks there already (``../templates``
+    from the project folder), copier only in the template's root.
+    """
 
     def __init__(self, environment: Environment) -> None:
-        """Register the globals and the filter."""
+        """Register the globals and the filters; make the shared fragments reachable."""
         super().__init__(environment)
         environment.globals["template_location"] = template_location
         environment.globals["is_remote"] = is_remote
+        environment.globals["this_year"] = this_year
         environment.filters["toml"] = toml_string
+        environment.filters.setdefault("slugify", slugify)
+        loader = environment.loader
+        if isinstance(loader, FileSystemLoader) and loader.searchpath:
+            shared = os.path.join(loader.searchpath[0], "templates")
+            if os.path.isdir(shared) and shared not in loader.searchpath:
+                loader.searchpath.append(shared)

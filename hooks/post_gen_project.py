@@ -45,6 +45,9 @@ PRUNE: dict[tuple[str, str], list[str]] = {
     ],
     ("scaffold", "plugin-only"): [HOST, "README.md", "pyproject.toml"],
     ("search", "no"): [HOST_PACKAGE + "/search.py", HOST + "/tests/test_search.py"],
+    # Each tool keeps its own answers file: _tool is "copier" under copier (hooks/copier_context.py).
+    ("_tool", "cookiecutter"): [".copier-answers.yml"],
+    ("_tool", "copier"): [".cookiecutter.json"],
 }
 
 # (variable, value) -> a folder whose contents move up to the project root.
@@ -71,9 +74,21 @@ def apply(root: Path, remove: list[str], hoist: str | None) -> None:
         target = root / path
         shutil.rmtree(target) if target.is_dir() else target.unlink()
     if hoist:
-        for item in sorted((root / hoist).iterdir()):
-            item.rename(root / item.name)
-        (root / hoist).rmdir()
+        move_into(root / hoist, root)
+
+
+def move_into(source: Path, target: Path) -> None:
+    """Move `source`'s contents into `target`, then remove `source`.
+
+    A folder that `target` has already is merged, and a file replaced: copier renders an
+    update over the project, whose root holds the hoisted files from the first bake.
+    """
+    for item in sorted(source.iterdir()):
+        if item.is_dir() and (target / item.name).is_dir():
+            move_into(item, target / item.name)
+        else:
+            item.replace(target / item.name)
+    source.rmdir()
 
 
 # (variable, value) -> commands to run in the project root after pruning, in order.
@@ -88,9 +103,19 @@ COMMANDS: dict[tuple[str, str], list[list[str]]] = {
 DONE: dict[tuple[str, str], str] = {
     ("git_init", "yes"): "Started a git repository in {root} with everything generated as its first commit.",
 }
-# A context key that marks a render as not the user's project: cruft renders into
-# temporary folders, twice per update, and writes .cruft.json after `cruft create`.
+# What marks a render that is not a new project of the user's: cruft renders into
+# temporary folders, twice per update, and writes .cruft.json after `cruft create`;
+# copier renders an update three times (the old and new versions in temporary folders,
+# then over the project). There the hook only prunes: it runs nothing and says nothing.
 RENDERED_BY_CRUFT = "_commit"
+COPIER_UPDATE = ("_copier_operation", "update")
+
+
+def only_prune(answers: dict[str, str]) -> bool:
+    """Tell whether this render is one of cruft's or a copier update's, not a new project."""
+    return RENDERED_BY_CRUFT in answers or answers.get(COPIER_UPDATE[0]) == COPIER_UPDATE[1]
+
+
 # git config key -> the answer git uses for it when the user has not set it.
 IDENTITY = {"user.name": "author_name", "user.email": "author_email"}
 
@@ -108,11 +133,6 @@ def identity(names: dict[str, str]) -> list[str]:
 def run_commands(answers: dict[str, str]) -> list[str]:
     """Run the commands the answers ask for, in the current directory; return what to tell."""
     chosen = [key for key in COMMANDS if answers.get(key[0]) == key[1]]
-    if chosen and RENDERED_BY_CRUFT in answers:
-        return [
-            "note: cruft writes .cruft.json after generating, so no git repository was started: "
-            'run git init && git add -A && git commit -m "Generate from the template" in the project.'
-        ]
     names = {key.lstrip("_"): value for key, value in answers.items() if isinstance(value, str)}
     names["root"] = str(Path.cwd())
     told = []
@@ -138,33 +158,46 @@ def run_commands(answers: dict[str, str]) -> list[str]:
     return told
 
 
-# scaffold -> what was made, and the first commands to run in it.
-NEXT_STEPS: dict[str, tuple[str, list[str]]] = {
+# scaffold -> what was made, and the first commands to run in it: with uv, then with pip,
+# as README.md gives them. A new plugin's tests run first: they stop at once, saying
+# what to do, when the host installed is not this plugin's host (a namesake on an index).
+NEXT_STEPS: dict[str, tuple[str, list[str], list[str]]] = {
     "host-and-plugin": (
         "the host {host_slug} and its example plugin {plugin_project} ({discovery} discovery)",
         [
-            'pip install -e "./{host_slug}[test]" -e "./{plugin_project}[test]"',
+            "uv sync --all-packages",
+            "uv run {host_slug} plugins",
+            "uv run pytest {host_slug} && uv run pytest {plugin_project}",
+        ],
+        [
+            "pip install --group dev -e ./{host_slug} -e ./{plugin_project}",
             "{host_slug} plugins",
             "pytest {host_slug} && pytest {plugin_project}",
         ],
     ),
     "plugin-only": (
         "the {plugin_name} plugin for {host_slug}, as {project_slug}",
-        ['pip install {host_source}-e ".[test]"', "{host_slug} plugins", "pytest"],
+        ["uv sync", "uv run pytest", "uv run {host_slug} plugins"],
+        ["pip install --group dev {host_source}-e .", "pytest", "{host_slug} plugins"],
     ),
 }
+VENV = "python -m venv .venv && . .venv/bin/activate && python -m pip install --upgrade pip"
 
 
 def next_steps(root: Path, answers: dict[str, str]) -> str:
-    """Say what was made where, and the first commands to run."""
+    """Say what was made where, and the first commands to run, with uv or with pip."""
     names = {key.lstrip("_"): value for key, value in answers.items() if isinstance(value, str)}
     source = names.get("host_source", "")
     names["host_source"] = shlex.quote(source) + " " if source else ""
-    made, commands = NEXT_STEPS[names["scaffold"]]
-    lines = [f"cd {shlex.quote(str(root))}", "python -m venv .venv && . .venv/bin/activate"]
-    lines += [command.format(**names) for command in commands]
-    steps = "".join(f"\n  {line}" for line in lines)
-    return f"Created {made.format(**names)} in {root}.\nNext steps (README.md says more):{steps}"
+    made, with_uv, with_pip = NEXT_STEPS[names["scaffold"]]
+    where = f"cd {shlex.quote(str(root))}"
+    uv = "".join(f"\n  {line}" for line in [where, *(command.format(**names) for command in with_uv)])
+    pip = "".join(f"\n  {line}" for line in [where, VENV, *(command.format(**names) for command in with_pip)])
+    return (
+        f"Created {made.format(**names)} in {root}.\n"
+        f"Next steps with uv (README.md says more):{uv}\n"
+        f"Or with pip (25.1 or later):{pip}"
+    )
 
 
 def main(answers: dict[str, str]) -> int:
@@ -174,10 +207,14 @@ def main(answers: dict[str, str]) -> int:
     except (LookupError, OSError) as exc:
         print(f"error: post_gen_project: {exc}", file=sys.stderr)
         return 1
+    if only_prune(answers):
+        return 0
     told = run_commands(answers)
     print("\n".join([*told, next_steps(Path.cwd(), answers)]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(json.loads(r"""{{ cookiecutter | tojson }}""")))
+    # Cookiecutter renders the answers into this file; copier's task passes them as the
+    # first argument (copier.yml), and runs this file as it is.
+    sys.exit(main(json.loads(sys.argv[1] if len(sys.argv) > 1 else r"""{{ cookiecutter | tojson }}""")))

@@ -21,6 +21,7 @@ import re
 import shlex
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 Answers = dict[str, object]
 
@@ -30,6 +31,7 @@ ONE_LINE = r"[^\x00-\x1f\x7f\u2028\u2029]+"
 VERSION = r"[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?"  # PEP 440, ASCII
 SPECIFIER = r"(~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!]*"
 DOTTED = r"[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*"
+LOCAL_PATH = r"[A-Za-z]:/|\.{0,2}/"  # host_source as a folder: absolute, or from the new project's folder
 
 # variable -> (pattern it must fully match, what is allowed, in words)
 RULES: dict[str, tuple[str, str]] = {
@@ -47,7 +49,7 @@ RULES: dict[str, tuple[str, str]] = {
         "the host's distribution name and optional version specifiers, e.g. my-app>=0.1.0",
     ),
     "host_source": (
-        r"([a-z][a-z0-9+.-]*://|\.{0,2}/)[A-Za-z0-9._~:/?#@!&+,;=%-]*|",
+        r"([a-z][a-z0-9+.-]*://|[A-Za-z]:/|\.{0,2}/)[A-Za-z0-9._~:/?#@!&+,;=%-]*|",
         "empty (the package index), or a URL or path pip installs, e.g. git+https://github.com/you/my-app",
     ),
     "repository_url": (
@@ -146,6 +148,14 @@ def reason(variable: str, value: object, answers: Answers) -> str | None:
             )
         if answers.get("scaffold") == "plugin-only" and value == answers.get("host_slug"):
             return "with scaffold=plugin-only it names the new plugin, so it must differ from host_slug"
+    if variable == "host_source" and answers.get("scaffold") == "plugin-only" and re.match(LOCAL_PATH, value):
+        project = Path(str(answers.get("_output_dir") or ".")) / str(answers.get("project_slug"))
+        project = Path(str(answers.get("_project_dir") or project))  # copier names the folder itself
+        if not any((project / value / name).is_file() for name in ("pyproject.toml", "setup.py")):
+            return (
+                f"there is no Python project at {value} (a relative path is read from {project}); "
+                "give the folder that holds the host's pyproject.toml"
+            )
     named = re.match(DISTRIBUTION, value) if variable == "host_requirement" else None
     if named and named[0] != answers.get("host_slug"):
         return f"it must name the host, host_slug={answers.get('host_slug')!r}"
@@ -194,12 +204,25 @@ def choices(template: Answers) -> dict[str, list[str]]:
     return {k: v for k, v in template.items() if isinstance(v, list) and not k.startswith("_")}
 
 
+def cookiecutter_command() -> list[str]:
+    """Return the words that start the cookiecutter that runs this hook, as this shell can run them.
+
+    Cookiecutter runs a hook with its own interpreter. Its ``cookiecutter`` script sits
+    beside that interpreter (a virtual environment, pipx, uvx), which need not be on PATH;
+    without one, the interpreter runs the module.
+    """
+    folder = Path(sys.executable).parent
+    script = next((folder / name for name in ("cookiecutter", "cookiecutter.exe") if (folder / name).is_file()), None)
+    return [str(script)] if script else [sys.executable, "-m", "cookiecutter"]
+
+
 def rerun(answers: Answers, location: str, bad: list[str]) -> str:
     """Return a command that bakes again with these answers, the bad ones last.
 
-    Answers equal to what is derived from the others are left out, so that they
-    follow a corrected answer. The output folder is named (``-o``, absolute), so
-    the command bakes where the failed one would have, from any folder.
+    It starts with the cookiecutter that ran and names the template as it was given,
+    so it runs as printed from the same shell. Answers equal to what is derived from
+    the others are left out, so that they follow a corrected answer. The output folder
+    is named (``-o``, absolute), so the command bakes where the failed one would have.
     """
     asked = [
         key
@@ -211,7 +234,7 @@ def rerun(answers: Answers, location: str, bad: list[str]) -> str:
     ordered = [key for key in asked if key not in bad] + [key for key in bad if key in asked]
     output = answers.get("_output_dir")
     where = ["-o", output] if isinstance(output, str) and output else []
-    words = ["cookiecutter", location, "--no-input", *where, *(f"{key}={answers[key]}" for key in ordered)]
+    words = [*cookiecutter_command(), location, "--no-input", *where, *(f"{key}={answers[key]}" for key in ordered)]
     return " ".join(map(shlex.quote, words))
 
 
@@ -230,7 +253,8 @@ def main(answers: Answers, template: Answers, location: str) -> int:
     return 1
 
 
-LOCATION = r"""[{{ template_location(cookiecutter._template | default(""), cookiecutter._repo_dir | default("")) | tojson }}]"""  # noqa: E501
+# The template as the person gave it (a path, a URL, gh:org/repo), for the rerun command.
+LOCATION = r"""[{{ cookiecutter._template | default("") | tojson }}]"""
 
 if __name__ == "__main__":
     sys.exit(

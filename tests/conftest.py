@@ -346,3 +346,38 @@ def plugin_wheel(cookies_session: object, workdir: Path) -> object:
 def plugin_module(project: Path, baked: Baked, name: str) -> Path:
     """Return the ``__init__.py`` of plugin `name` in a plugin project."""
     return project / "src" / plugin_package(baked.style, baked.package, name) / "__init__.py"
+
+
+TOOLS = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    """A test tool installed beside this interpreter (requirements-test.txt), or on PATH."""
+    found = shutil.which(name, path=str(TOOLS)) or shutil.which(name)
+    assert found, f"{name} is not installed: pip install -r requirements-test.txt"
+    return found
+
+
+@pytest.fixture(scope="session")
+def uv_env(wheelhouse: Path, workdir: Path) -> dict[str, str]:
+    """uv offline: no index, the wheelhouse as its only source, this interpreter, a private cache."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("UV_")}
+    for name in ("VIRTUAL_ENV", "PYTHONPATH", "CONDA_PREFIX"):
+        env.pop(name, None)
+    return {
+        **env,
+        "UV_OFFLINE": "1",
+        "UV_NO_INDEX": "1",
+        "UV_FIND_LINKS": str(wheelhouse),
+        "UV_PYTHON": sys.executable,
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_NO_CONFIG": "1",
+        "UV_CACHE_DIR": str(workdir / "uv-cache"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def uv(env: dict[str, str], *args: str | Path, **kwargs: object) -> str:
+    """Run uv offline; return what it printed."""
+    with timed(f"uv {args[0]}"):
+        return sh(tool("uv"), *args, env=env, **kwargs).stdout

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # What the template is made of: what shapes a bake. Anything else in a checkout (a project
 # baked there by the README's first command, virtual environments, caches) is not.
-TEMPLATE_PARTS = ("cookiecutter.json", "hooks", "templates", "{{cookiecutter.project_slug}}")
+TEMPLATE_PARTS = ("cookiecutter.json", "copier.yml", "hooks", "templates", "{{cookiecutter.project_slug}}")
 JUNK = ("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
 
 # The names a bake with the default answers gets.

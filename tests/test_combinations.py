@@ -54,7 +54,7 @@ HOST_FILES = {
     "src/my_app/py.typed",
     "src/my_app/search.py",
 }
-PLUGIN_FILES = {"LICENSE", "README.md", "pyproject.toml", "tests/test_plugin.py"}
+PLUGIN_FILES = {"LICENSE", "README.md", "pyproject.toml", "tests/conftest.py", "tests/test_plugin.py"}
 # style -> (the host's files for it, the example plugin's)
 PER_STYLE = {
     "entry-point": (
@@ -155,6 +155,29 @@ def test_every_markdown_table_has_a_header_and_a_separator(combination: tuple[di
         for start in starts:
             assert start > 0 and lines[start - 1] == "", f"{path}:{start + 1}: a table starts after a blank line"
             assert TABLE_SEPARATOR.match(lines[start + 1]), f"{path}:{start + 2}: the header's separator row"
+
+
+DEV_GROUP_PROSE = re.compile(r"dependency group \(([^)]*)\)")
+
+
+def test_the_readmes_name_the_dev_groups_tools(combination: tuple[dict[str, str], Path]) -> None:
+    """Where a README says what the dev group holds, it is what pyproject.toml's group holds."""
+    _, project = combination
+    group = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]["dev"]
+    names = sorted(re.split(r"[<>=~!; \[]", requirement)[0] for requirement in group)
+    said = [found for path in project.rglob("README.md") for found in DEV_GROUP_PROSE.findall(path.read_text())]
+    for prose in said:
+        assert sorted(re.split(r", | and ", prose)) == names, prose
+
+
+def test_a_new_plugin_carries_no_example_work(combination: tuple[dict[str, str], Path]) -> None:
+    """plugin-only makes a plugin to fill in: no greeting from the host's example plugin."""
+    answers, project = combination
+    if answers["scaffold"] != "plugin-only":
+        return
+    for name in files(project):
+        text = (project / name).read_text(encoding="utf-8")
+        assert not re.search(r"(?i)hello, |greet", text), name
 
 
 def test_toml_and_json_parse(combination: tuple[dict[str, str], Path]) -> None:

@@ -44,10 +44,10 @@ def transform(text: str) -> str:
 # (old, new) in templates/plugin_tests.py.j2 of the fork
 PLUGIN_TEST_EDITS = [
     ("import pytest\n\n", ""),
-    ("API_VERSION, SUMMARY, greeting, run", "API_VERSION, SUMMARY, transform"),
+    ("API_VERSION, SUMMARY, {{ 'greeting, ' if example }}run", "API_VERSION, SUMMARY, transform"),
     (
-        re.compile(r"def test_run_greets_everyone_named.*?\n\n\ndef test_follows", re.S),
-        'def test_transform_shouts() -> None:\n    assert transform("hi") == "HI"\n\n\ndef test_follows',
+        re.compile(r"\{%- if example %\}\n\n\ndef test_run_greets_everyone_named.*?\{%- endif %\}\n", re.S),
+        '\n\ndef test_transform_shouts() -> None:\n    assert transform("hi") == "HI"\n',
     ),
     (
         re.compile(r"def test_host_runs_the_plugin.*", re.S),
@@ -201,10 +201,8 @@ def test_a_contract_change_touches_only_the_files_the_readme_lists(
     command = next(line for line in readme.splitlines() if line.startswith("cookiecutter "))
     words = shlex.split(command)
     assert words[1] == str(fork), "the printed command names the fork"
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    sh(sys.executable, "-m", *words, "plugin_name=shout", cwd=plugins)
-    venv.pip("install", plugins / "my-app-shout")
+    sh(sys.executable, "-m", *words, "plugin_name=shout", cwd=tmp_path)  # beside the workspace, as printed
+    venv.pip("install", tmp_path / "my-app-shout")
     reports = venv.plugins("my-app")
     assert reports["shout"]["status"] == reports["hello"]["status"] == "ok", reports
     assert venv.host("my-app", "apply", "shout", "quiet please").stdout == "QUIET PLEASE\n"

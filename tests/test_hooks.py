@@ -175,12 +175,15 @@ def test_the_printed_rerun_command_keeps_every_answer(template: Path, tmp_path: 
     assert failed.returncode != 0 and not list(out.iterdir())
     command = failed.stderr.split("run it:\n\n  ", 1)[1].splitlines()[0]
     words = shlex.split(command)
-    assert words[:5] == ["cookiecutter", str(template), "--no-input", "-o", str(out)]
+    # The cookiecutter that ran (this environment's, which is on no PATH), then the template as given.
+    ran = Path(words[0])
+    assert (ran.parent, ran.stem) == (Path(sys.executable).parent, "cookiecutter")
+    assert words[1:5] == [str(template), "--no-input", "-o", str(out)]
     assert words[-1] == 'author_email=a"b@x.com', "the bad answer comes last"
     words[-1] = "author_email=ada@example.com"
     elsewhere = tmp_path / "elsewhere"  # the command bakes into the same -o from any folder
     elsewhere.mkdir()
-    sh(*cookiecutter, *words[1:], cwd=elsewhere)
+    sh(*words, cwd=elsewhere)
     assert not list(elsewhere.iterdir())
     context = json.loads((out / "data-tools" / ".cookiecutter.json").read_text())["cookiecutter"]
     got = [context[k] for k in ("discovery", "host_package", "author_name", "version", "author_email")]
@@ -204,7 +207,7 @@ def test_an_interactive_bake_with_one_bad_answer_prints_a_rerun_that_keeps_every
     assert words[-1] == "version=one" and words[3:5] == ["-o", str(out)]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    sh(*cookiecutter, *words[1:-1], "version=1.0", cwd=elsewhere)
+    sh(*words[:-1], "version=1.0", cwd=elsewhere)
     context = json.loads((out / "data-tools" / ".cookiecutter.json").read_text())["cookiecutter"]
     got = {key: context[key] for key in ("discovery", "plugin_name", "author_name", "version", "license", "git_init")}
     assert got == {
@@ -212,6 +215,19 @@ def test_an_interactive_bake_with_one_bad_answer_prints_a_rerun_that_keeps_every
         **{"license": "Apache-2.0", "git_init": "no"},
     }
     assert not list(elsewhere.iterdir()) and not (out / "data-tools" / ".git").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pastes the command into a POSIX shell")
+def test_the_rerun_command_names_the_template_as_given_and_runs_as_printed(template: Path, tmp_path: Path) -> None:
+    """``cookiecutter .`` from the template's folder, with the executable the README installs
+    and no PATH to it: the printed command, pasted into the same shell, bakes."""
+    script = Path(sys.executable).parent / "cookiecutter"
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # cookiecutter itself is on no PATH, as after the README
+    failed = sh(script, ".", "--no-input", "-o", tmp_path, "version=one", cwd=template, env=env, check=False)
+    command = failed.stderr.split("run it:\n\n  ", 1)[1].splitlines()[0]
+    assert shlex.split(command)[:2] == [str(script), "."], "the executable that ran, the template as given"
+    sh("bash", "-c", command.replace("version=one", "version=1.0"), cwd=template, env=env)
+    assert json.loads((tmp_path / "my-app" / ".cookiecutter.json").read_text())["cookiecutter"]["version"] == "1.0"
 
 
 @pytest.mark.parametrize("field", ["host_name", "author_name", "description", "plugin_name", "host_source"])
@@ -263,7 +279,7 @@ def test_post_hook_reports_drift_as_an_error(
 def test_answers_reach_the_hooks_only_through_tojson() -> None:
     for name in ("pre_gen_project", "post_gen_project"):
         source = (ROOT / "hooks" / f"{name}.py").read_text()
-        assert 'json.loads(r"""{{ cookiecutter | tojson }}""")' in source
+        assert re.search(r'json\.loads\(.*r"""\{\{ cookiecutter \| tojson \}\}"""\)', source)
         expressions = re.findall(r"\{\{(.*?)\}\}", source)
         assert expressions and all(e.strip().endswith("| tojson") for e in expressions), expressions
 
@@ -272,7 +288,8 @@ def test_a_bake_prints_where_it_is_and_what_to_run_next(cookies: object, capfd: 
     project = bake(cookies, scaffold="plugin-only", plugin_name="weather")
     out = capfd.readouterr().out
     assert f"in {project}." in out
-    assert f"cd {project}" in out and 'pip install -e ".[test]"' in out
+    assert f"cd {project}" in out and "uv sync" in out and "pip install --group dev -e ." in out
+    assert out.index("uv sync") < out.index("pip install"), "uv first, as the README"
 
 
 def test_every_prompt_has_a_label_that_cookiecutter_can_extend_cleanly() -> None:
@@ -282,6 +299,9 @@ def test_every_prompt_has_a_label_that_cookiecutter_can_extend_cleanly() -> None
     assert set(prompts) == set(asked)
     labels = [p["__prompt__"] if isinstance(p, dict) else p for p in prompts.values()]
     assert all(label and not label.rstrip().endswith(")") for label in labels), labels
+    # Cookiecutter shows labels as they are: a <placeholder> would stay one after its answer.
+    shown = [text for p in prompts.values() for text in (p.values() if isinstance(p, dict) else [p])]
+    assert not [text for text in shown if re.search(r"<\w+>", text)]
 
 
 def git_log(project: Path) -> list[str]:

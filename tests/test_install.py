@@ -111,7 +111,7 @@ def test_a_namespace_plugin_shipping_an_init_is_named_and_routed_around(
         warning = next(line for line in result.stderr.splitlines() if stray in line)
         assert f"{baked.slug}-intruder" in warning
         assert host_env.host(baked.slug, "--version").stdout.strip() == f"{baked.slug} {baked.context['version']}"
-        assert "Hello, Ada!" in host_env.host(baked.slug, "run", "intruder", "Ada").stdout
+        assert host_env.host(baked.slug, "run", "intruder", "Ada").stdout == "intruder: Ada\n"
     finally:
         host_env.pip("uninstall", "-y", baked.plugin_project, f"{baked.slug}-intruder")
         host_env.pip("install", "--force-reinstall", "--no-deps", baked.build(baked.host_dir)[1])

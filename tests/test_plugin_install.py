@@ -41,7 +41,7 @@ def bakes(cookies_session: object, tmp_path_factory: pytest.TempPathFactory) -> 
     return {"dist": dist, "beside": workspace / "my-app-hello", "alone": alone}
 
 
-@pytest.mark.parametrize("kind", ["venv", "pipx", "uv"])
+@pytest.mark.parametrize("kind", ["venv", "uv-venv", "pipx", "uv"])
 @pytest.mark.parametrize(("layout", "plugin"), [("beside", "hello"), ("alone", "weather")])
 def test_the_readme_installs_the_plugin_into_the_host_you_have(
     bakes: dict[str, Path], wheelhouse: Path, tmp_path: Path, kind: str, layout: str, plugin: str
@@ -58,6 +58,14 @@ def test_the_readme_installs_the_plugin_into_the_host_you_have(
         sh(venv / "bin/python", "-m", "pip", "install", "-q", "--no-index", "--find-links", bakes["dist"], "my-app")
         steps = written["venv"].replace(PLACEHOLDER, str(venv))
         use = f". {venv}/bin/activate\n{written['use']}"
+    elif kind == "uv-venv":  # an environment uv made has no pip: the line's comment gives uv's command
+        env.pop("UV_PYTHON")  # a reader's uv installs into the active environment
+        sh(UV, "venv", "--python", sys.executable, venv, env=env)
+        sh(UV, "pip", "install", "--python", venv / "bin/python", "my-app", env=env)
+        activate, pip_line = written["venv"].replace(PLACEHOLDER, str(venv)).strip().splitlines()
+        assert pip_line.startswith("python -m pip install .") and "has no pip: " in pip_line
+        steps = f"{activate}\n{pip_line.split('has no pip: ', 1)[1]}"
+        use = f". {venv}/bin/activate\n{written['use']}"
     else:
         if not (PIPX if kind == "pipx" else UV).exists():
             pytest.skip(f"{kind} is not installed beside the test Python (requirements-test.txt has it)")
@@ -68,7 +76,7 @@ def test_the_readme_installs_the_plugin_into_the_host_you_have(
         sh("bash", "-e", "-c", steps, cwd=project, env=env)
     out = sh("bash", "-e", "-c", use, cwd=tmp_path, env=env).stdout
     assert re.search(rf"^{plugin}\s+ok\s", out, flags=re.M), out
-    assert "Hello, Ada!" in out
-    host = venv / "bin/my-app" if kind == "venv" else tmp_path / "bin/my-app"
+    assert ("Hello, Ada!" if plugin == "hello" else f"{plugin}: Ada") in out
+    host = venv / "bin/my-app" if kind.endswith("venv") else tmp_path / "bin/my-app"
     listed = {p["name"]: p for p in json.loads(sh(host, "plugins", "--json", env=env).stdout)}
     assert listed[plugin]["status"] == "ok" and listed[plugin]["distribution"] == project.name

@@ -31,8 +31,9 @@ def run_printed_command(host_readme: Path, where: Path, *added: str) -> Path:
 
 @pytest.fixture(scope="session")
 def weather(baked: Baked, workdir: Path) -> Path:
-    """Plugin 'weather', baked through the host's printed command with only plugin_name added."""
-    return run_printed_command(baked.host_dir / "README.md", workdir / f"weather-{baked.style}", "plugin_name=weather")
+    """Plugin 'weather', baked through the host's printed command with only plugin_name added,
+    in the folder that holds the host's project, as the README says."""
+    return run_printed_command(baked.host_dir / "README.md", baked.project.parent, "plugin_name=weather")
 
 
 def test_one_distribution_named_as_plugin_authors_expect(weather: Path, baked: Baked) -> None:
@@ -55,7 +56,7 @@ def test_installed_next_to_an_earlier_host_both_plugins_run(
         plugins = host_env.plugins(baked.slug)
         assert plugins[baked.plugin]["status"] == plugins["weather"]["status"] == "ok"
         assert plugins["weather"]["distribution"] == f"{baked.slug}-weather"
-        assert "Hello, Ada!" in host_env.host(baked.slug, "run", "weather", "Ada").stdout
+        assert host_env.host(baked.slug, "run", "weather", "Ada").stdout == "weather: Ada\n"
         own_tests = host_env.run(host_env.python, "-m", "pytest", *SUITE, cwd=weather)
         assert_suite_passed(own_tests)
         sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=weather)
@@ -80,19 +81,22 @@ def test_a_plugin_name_that_collides_with_the_host_is_refused(
     assert f"plugin_name={plugin_name!r} is not allowed: it collides" in capfd.readouterr().err
 
 
-def test_the_bootstrap_command_works_from_the_workspace_after_the_readme_bake(template: Path) -> None:
+def test_the_bootstrap_command_works_beside_the_workspace_after_the_readme_bake(template: Path) -> None:
     """Bake as the README says (``cookiecutter --no-input .`` in the template's folder), then
-    run the bootstrap command that the host README prints, from the workspace folder."""
+    run the bootstrap command that the host README prints where it says: in the folder that
+    holds the workspace. Inside the workspace it stops, saying where the host is not."""
     sh(sys.executable, "-m", "cookiecutter", "--no-input", ".", "discovery=namespace-package", cwd=template)
     workspace = template / "my-app"
     readme = workspace / "my-app" / "README.md"
     assert Path(printed_command(readme)[1]) == template, "the template's location is absolute"
     assert "a local folder" in readme.read_text(), "the README says the location is local"
-    project = run_printed_command(readme, workspace, "plugin_name=weather")
-    assert project == workspace / "my-app-weather"
-    # As the README warns: a repository of its own, untracked in the workspace's.
+    assert "host_source=../my-app/my-app" in printed_command(readme), "the host's own folder, not an index's namesake"
+    inside = sh(sys.executable, "-m", *printed_command(readme), "plugin_name=weather", cwd=workspace, check=False)
+    assert "host_source='../my-app/my-app' is not allowed: there is no Python project" in inside.stderr
+    assert sh(*GIT, "status", "--porcelain", cwd=workspace).stdout == "", "nothing left behind"
+    project = run_printed_command(readme, template, "plugin_name=weather")
+    assert project == template / "my-app-weather"
     assert sh(*GIT, "rev-parse", "--show-toplevel", cwd=project).stdout.strip() == str(project)
-    assert sh(*GIT, "status", "--porcelain", cwd=workspace).stdout == "?? my-app-weather/\n"
     answers = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
     assert (answers["scaffold"], answers["discovery"], answers["plugin_name"]) == (
         "plugin-only",
@@ -101,14 +105,14 @@ def test_the_bootstrap_command_works_from_the_workspace_after_the_readme_bake(te
     )
 
 
-def test_relative_template_and_output_folder_give_a_command_that_works(template: Path, tmp_path: Path) -> None:
+def test_relative_template_and_output_folder_give_a_command_that_works(template: Path) -> None:
     """``cookiecutter ../template -o out``: the printed location is where the template really is."""
     work = template.parent / "work"
     work.mkdir()
     sh(sys.executable, "-m", "cookiecutter", "--no-input", "../template", "-o", "out", cwd=work)
     readme = work / "out" / "my-app" / "my-app" / "README.md"
     assert Path(printed_command(readme)[1]) == template
-    assert (run_printed_command(readme, tmp_path / "elsewhere", "plugin_name=weather") / "pyproject.toml").exists()
+    assert (run_printed_command(readme, work / "out", "plugin_name=weather") / "pyproject.toml").exists()
 
 
 def test_a_local_git_checkout_is_named_by_its_origin(template: Path, tmp_path: Path) -> None:
@@ -179,8 +183,7 @@ def test_the_printed_command_runs_without_installing_cookiecutter(
         pytest.skip(f"{tool[0].name} is not installed beside the test Python (requirements-test.txt has it)")
     sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, "discovery=naming-convention")
     command = printed_command(tmp_path / "my-app" / "my-app" / "README.md")
-    where = tmp_path / "plugins"
-    where.mkdir()
+    where = tmp_path  # the folder that holds the host's project, as the README says
     with timed(f"{runner} the printed command"):
         sh(*tool, *command, "plugin_name=weather", cwd=where, env=tools_env(tmp_path))
     answers = json.loads((where / "my-app-weather" / ".cookiecutter.json").read_text())["cookiecutter"]

@@ -20,6 +20,7 @@ from conftest import (
     SCAFFOLDS,
     STYLES,
     SUITE,
+    TOOLS,
     Baked,
     Venv,
     assert_suite_passed,
@@ -28,49 +29,18 @@ from conftest import (
     files,
     sh,
     timed,
+    tool,
+    uv,
     without_host_switches,
 )
 
-TOOLS = Path(sys.executable).parent
 HASH_PIN = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+(\.\d+)*)$")
-
-
-def tool(name: str) -> str:
-    """A test tool installed beside this interpreter (requirements-test.txt), or on PATH."""
-    found = shutil.which(name, path=str(TOOLS)) or shutil.which(name)
-    assert found, f"{name} is not installed: pip install -r requirements-test.txt"
-    return found
 
 
 def pristine(project: Path, where: Path) -> Path:
     """A copy of a shared bake, to install, lock or build in without touching the bake."""
     junk = shutil.ignore_patterns(".venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "uv.lock")
     return Path(shutil.copytree(project, where / project.name, ignore=junk))
-
-
-@pytest.fixture(scope="session")
-def uv_env(wheelhouse: Path, workdir: Path) -> dict[str, str]:
-    """uv offline: no index, the wheelhouse as its only source, this interpreter, a private cache."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("UV_")}
-    for name in ("VIRTUAL_ENV", "PYTHONPATH", "CONDA_PREFIX"):
-        env.pop(name, None)
-    return {
-        **env,
-        "UV_OFFLINE": "1",
-        "UV_NO_INDEX": "1",
-        "UV_FIND_LINKS": str(wheelhouse),
-        "UV_PYTHON": sys.executable,
-        "UV_PYTHON_DOWNLOADS": "never",
-        "UV_NO_CONFIG": "1",
-        "UV_CACHE_DIR": str(workdir / "uv-cache"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
-def uv(env: dict[str, str], *args: str | Path, **kwargs: object) -> str:
-    """Run uv offline; return what it printed."""
-    with timed(f"uv {args[0]}"):
-        return sh(tool("uv"), *args, env=env, **kwargs).stdout
 
 
 @pytest.fixture(scope="session")
@@ -121,6 +91,31 @@ def test_the_uv_workspace_syncs_runs_and_type_checks(baked: Baked, uv_env: dict[
 
     mypy_everywhere(run, work, [work / baked.slug, work / baked.plugin_project], ci_ends(work))
     release_build(uv_env, work, "--all-packages")
+
+
+def test_uv_sync_keeps_a_plugin_the_host_installed_only_when_inexact(
+    baked: Baked, cookies: object, uv_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The workspace README: ``uv sync`` uninstalls what ``my-app install`` added to .venv,
+    ``uv sync --all-packages --inexact`` keeps it. uv's sync is the same in every style: one runs it."""
+    if baked.style != STYLES[0]:
+        pytest.skip("uv's sync does not depend on the discovery style; the first style runs it")
+    work = pristine(baked.project, tmp_path)
+    readme = (work / "README.md").read_text()
+    assert "uv sync --all-packages --inexact" in readme and f"{baked.slug} install" in readme
+    weather = bake(cookies, scaffold="plugin-only", discovery=baked.style, plugin_name="weather", git_init="no")
+    env = {**uv_env, "PATH": os.pathsep.join([str(TOOLS), os.environ.get("PATH", "")])}  # the host finds uv there
+    uv(env, "sync", "--all-packages", cwd=work)
+    uv(env, "run", baked.slug, "install", weather, cwd=work)
+
+    def listed() -> set[str]:
+        return {r["name"] for r in json.loads(uv(env, "run", "--no-sync", baked.slug, "plugins", "--json", cwd=work))}
+
+    assert listed() == {baked.plugin, "weather"}
+    uv(env, "sync", "--all-packages", "--inexact", cwd=work)
+    assert listed() == {baked.plugin, "weather"}, "--inexact keeps it"
+    uv(env, "sync", "--all-packages", cwd=work)
+    assert listed() == {baked.plugin}, "a plain sync removes it, as the README warns"
 
 
 def release_build(env: dict[str, str], project: Path, *args: str) -> None:
@@ -175,7 +170,7 @@ def test_a_plugin_only_project_takes_its_host_from_host_source_under_uv(
             {"git": "https://github.com/you/tools", "rev": "v1.2", "subdirectory": "my-app"},
         ),
         ("git+ssh://git@github.com/you/my-app", {"git": "ssh://git@github.com/you/my-app"}),
-        ("../my-app", {"path": "../my-app"}),
+        (ROOT.as_posix(), {"path": ROOT.as_posix()}),  # a folder that holds a pyproject.toml
         ("https://example.com/my_app-1.0-py3-none-any.whl", {"url": "https://example.com/my_app-1.0-py3-none-any.whl"}),
     ],
 )

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, commit, files, sh, timed
+from conftest import GIT, commit, files, sh, timed, uv
 
 
 def cruft(*args: str | Path, **kwargs: object) -> object:
@@ -49,7 +49,8 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
     commit(template, "template improvement")
 
     assert cruft("check", cwd=project, check=False).returncode != 0  # type: ignore[attr-defined]
-    cruft("update", "--skip-apply-ask", "--allow-untracked-files", cwd=project)
+    updated = cruft("update", "--skip-apply-ask", "--allow-untracked-files", cwd=project)
+    assert "Next steps" not in updated.stdout and "/tmp" not in updated.stdout  # type: ignore[attr-defined]
     assert not list(project.rglob("*.rej")) and not list(project.rglob("*.orig"))
     for readme in ("my-app/README.md", "my-app-weather/README.md"):
         assert "release checklist" in (project / readme).read_text()
@@ -58,12 +59,15 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
 
 
 SECTION = "## Take in template updates"
+CRUFT = "### Made with cookiecutter"
 
 
 def console_blocks(readme: Path) -> list[str]:
-    """The console blocks of the README's update section, in order."""
+    """The console blocks of the README's update section for cookiecutter's projects (the
+    repository's start, then cruft's), in order."""
     section = readme.read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^```console\n(.*?)^```$", section, flags=re.S | re.M)
+    start, cruft = section.split("\n### Made with copier\n", 1)[0], section.split(CRUFT, 1)[1]
+    return re.findall(r"^```console\n(.*?)^```$", start + cruft, flags=re.S | re.M)
 
 
 def run_as_written(
@@ -90,7 +94,7 @@ def run_as_written(
     ],
 )
 def test_the_update_section_runs_as_written(
-    template: Path, tmp_path: Path, answers: tuple[str, ...], folder: str
+    template: Path, tmp_path: Path, answers: tuple[str, ...], folder: str, uv_env: dict[str, str]
 ) -> None:
     """Every command of the README's update section, run literally in a fresh bake, succeeds:
     (git init,) cruft link, commit .cruft.json, cruft check, cruft update, then the replay
@@ -101,12 +105,17 @@ def test_the_update_section_runs_as_written(
     assert any("cruft link " in block for block in blocks) and blocks[-1].startswith("cd ..\n")
     # A first step makes the repository, if the bake did not.
     assert ("git init" in blocks[0]) == ("git_init=no" in answers)
+    if not answers:  # the README's uv steps first: a uv.lock, committed as the README says
+        lock = next(line for line in (project / "README.md").read_text().splitlines() if "git add uv.lock" in line)
+        uv(uv_env, "sync", "--all-packages", cwd=project)
+        run_as_written([lock], project)
     out = run_as_written(blocks, project).stdout
     assert "up to date" in out
     tracked = sh(*GIT, "ls-files", cwd=project).stdout.splitlines()
     assert ".cruft.json" in tracked and sh(*GIT, "status", "--porcelain", cwd=project).stdout == ""
     fresh = tmp_path / f"{folder}-fresh" / folder
-    assert files(fresh) == files(project) - {".cruft.json"}
+    local = {path for path in files(project) if path.startswith(".venv/")} | {".cruft.json", "uv.lock"}
+    assert files(fresh) == files(project) - local
 
     # The template improves; the documented check, update and review take it in.
     partial = template / "templates/readme-develop.md.j2"
@@ -114,7 +123,8 @@ def test_the_update_section_runs_as_written(
     commit(template, "template improvement")
     check, update, review = blocks[-2].splitlines()
     assert run_as_written([check], project, check=False).returncode == 1, "behind the template"
-    run_as_written([update], project)
+    updated = run_as_written([update], project)
+    assert "Next steps" not in updated.stdout + updated.stderr, "cruft's renders in temporary folders say nothing"
     assert "release checklist" in run_as_written([review], project).stdout
     plugin_readme = project / ("README.md" if "scaffold=plugin-only" in answers else "my-app-hello/README.md")
     assert "release checklist" in plugin_readme.read_text()

@@ -1,0 +1,158 @@
+"""Copier from the same tree: copier.yml comes from cookiecutter.json, a copy is a bake,
+bad answers are refused with the hook's reasons, and an update keeps the user's edit."""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import GIT, ROOT, TEMPLATE_PARTS, commit, copy_template, files, sh, timed, tool, uv
+from helpers import combinations
+
+COMBINATIONS = combinations()
+ANSWER_FILES = {"cookiecutter": ".cookiecutter.json", "copier": ".copier-answers.yml"}
+
+
+def load_generator() -> object:
+    """hooks/copier_yml.py, which writes copier.yml."""
+    spec = importlib.util.spec_from_file_location("copier_yml", ROOT / "hooks" / "copier_yml.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def copier(*args: str | Path, **kwargs: object) -> object:
+    """Run the test environment's copier, trusting the template (its extensions and task)."""
+    with timed(f"copier {args[0]}"):
+        return sh(tool("copier"), *args, **kwargs)
+
+
+def copy(template: Path, destination: Path, answers: dict[str, str], **kwargs: object) -> object:
+    """``copier copy`` with these answers and the defaults for the rest."""
+    data = [word for name, value in answers.items() for word in ("--data", f"{name}={value}")]
+    return copier("copy", "--trust", "--defaults", *data, template, destination, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def shared_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One committed copy of the template for the module's copies and bakes."""
+    return copy_template(tmp_path_factory.mktemp("copier") / "template")
+
+
+def test_copier_yml_is_written_from_cookiecutter_json() -> None:
+    generator = load_generator()
+    template = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+    assert (ROOT / "copier.yml").read_text(encoding="utf-8") == generator.render(template), (  # type: ignore[attr-defined]
+        "copier.yml is stale: run python hooks/copier_yml.py"
+    )
+    config = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+    asked = [name for name in template if not name.startswith("_")]
+    assert [name for name in config if not name.startswith("_")] == asked
+    for name in asked:
+        if isinstance(template[name], list):
+            assert list(config[name]["choices"].values()) == template[name], name
+        else:
+            assert config[name]["validator"] == f"{{{{ answer_problem('{name}') }}}}", name
+    assert "copier.yml" in TEMPLATE_PARTS
+
+
+@pytest.mark.parametrize("row", list(COMBINATIONS), ids=list(COMBINATIONS))
+def test_a_copier_copy_is_the_cookiecutter_bake(shared_template: Path, tmp_path: Path, row: str) -> None:
+    """Every row of the combination table: the same files, byte for byte, the same first
+    commit's files, each tool with its own answers file."""
+    answers = COMBINATIONS[row]
+    words = [f"{name}={value}" for name, value in answers.items()]
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", shared_template, "-o", tmp_path / "cookiecutter", *words)
+    (baked,) = (tmp_path / "cookiecutter").iterdir()
+    copied = tmp_path / "copier" / baked.name
+    out = copy(shared_template, copied, answers).stdout  # type: ignore[attr-defined]
+    assert f"in {copied}." in out, "the next steps name the real folder"
+
+    baked_files, copied_files = files(baked), files(copied)
+    assert baked_files - {ANSWER_FILES["cookiecutter"]} == copied_files - {ANSWER_FILES["copier"]}
+    assert ANSWER_FILES["cookiecutter"] in baked_files and ANSWER_FILES["copier"] in copied_files
+    same = sorted(baked_files - {ANSWER_FILES["cookiecutter"]})
+    _, mismatch, errors = filecmp.cmpfiles(baked, copied, same, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    recorded = yaml.safe_load((copied / ANSWER_FILES["copier"]).read_text())
+    assert {name: recorded[name] for name in answers} == answers
+    if answers["git_init"] == "yes":
+        tracked = [sh(*GIT, "ls-files", cwd=project).stdout.splitlines() for project in (baked, copied)]
+        assert set(tracked[0]) == baked_files and set(tracked[1]) == copied_files
+    else:
+        assert not (baked / ".git").exists() and not (copied / ".git").exists()
+
+
+# (answers, the question copier names, words of the hook's reason)
+BAD = [
+    ({"host_slug": "pip"}, "host_slug", "installing it would replace pip"),
+    ({"host_name": "Pip"}, "host_slug", "installing it would replace pip"),
+    ({"plugin_name": "my_app"}, "plugin_name", "it collides with the host's names"),
+    ({"author_email": "not-an-email"}, "author_email", "an ASCII email address"),
+    ({"scaffold": "plugin-only", "host_source": "../nowhere"}, "host_source", "there is no Python project"),
+    ({"scaffold": "plugin-only", "host_requirement": "other-app>=1.0"}, "host_requirement", "it must name the host"),
+]
+
+
+@pytest.mark.parametrize(("answers", "question", "words"), BAD, ids=[str(bad[0]) for bad in BAD])
+def test_copier_refuses_a_bad_answer_with_the_hooks_reason(
+    shared_template: Path, tmp_path: Path, answers: dict[str, str], question: str, words: str
+) -> None:
+    """The validators are the pre-generation hook's rules: asked interactively, copier shows
+    the reason and asks again; given with --data, it stops, having written nothing."""
+    failed = copy(shared_template, tmp_path / "out", answers, check=False)
+    assert failed.returncode != 0  # type: ignore[attr-defined]
+    assert re.search(f"Validation error for question '{question}': .*{re.escape(words)}", failed.stderr)  # type: ignore[attr-defined]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def run_readme_block(block: str, where: Path) -> str:
+    """Run a README console block literally in bash, with the test tools first on PATH, offline."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    who = {"GIT_AUTHOR_NAME": "Reader", "GIT_COMMITTER_NAME": "Reader"}
+    env |= who | {"GIT_AUTHOR_EMAIL": "reader@example.com", "GIT_COMMITTER_EMAIL": "reader@example.com"}
+    return sh("bash", "-e", "-c", block, cwd=where, env=env).stdout
+
+
+def section_blocks(readme: Path, heading: str) -> list[str]:
+    """The console blocks under a ``### heading`` of the README's update section."""
+    section = readme.read_text().split("## Take in template updates", 1)[1]
+    part = section.split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"^```console\n(.*?)^```$", part, flags=re.S | re.M)
+
+
+def test_copier_update_after_the_readmes_uv_steps_keeps_the_users_edit(
+    template: Path, tmp_path: Path, uv_env: dict[str, str]
+) -> None:
+    """Copy, ``uv sync`` and commit the lock as the README says, edit and commit; the
+    template changes; the README's copier block takes the change in and keeps the edit."""
+    project = tmp_path / "my-app"
+    copy(template, project, {})
+    uv(uv_env, "sync", "--all-packages", cwd=project)
+    lock_step = next(line for line in (project / "README.md").read_text().splitlines() if "git add uv.lock" in line)
+    run_readme_block(lock_step, project)
+    plugin = project / "my-app-hello/src/my_app_hello/__init__.py"
+    plugin.write_text(plugin.read_text().replace("Greet the people", "Warmly greet the people"))
+    commit(project, "user edit")
+    partial = template / "templates/readme-develop.md.j2"
+    partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
+    commit(template, "template improvement")
+
+    (update,) = section_blocks(project / "README.md", "Made with copier")
+    out = run_readme_block(update, project)
+    assert "Next steps" not in out and "git repository" not in out, "an update prints no bake's next steps"
+    for readme in ("my-app/README.md", "my-app-hello/README.md"):
+        assert "release checklist" in (project / readme).read_text()
+    assert "Warmly greet the people" in plugin.read_text()
+    status = sh(*GIT, "status", "--porcelain", cwd=project).stdout.splitlines()
+    assert sorted(line[3:] for line in status) == [".copier-answers.yml", "my-app-hello/README.md", "my-app/README.md"]
+    assert not list(project.rglob("*.rej")) and not (project / ".cookiecutter.json").exists()
