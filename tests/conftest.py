@@ -381,3 +381,25 @@ def uv(env: dict[str, str], *args: str | Path, **kwargs: object) -> str:
     """Run uv offline; return what it printed."""
     with timed(f"uv {args[0]}"):
         return sh(tool("uv"), *args, env=env, **kwargs).stdout
+
+
+def run_as_written(
+    blocks: list[str], where: Path, stdin: str = "", check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run `blocks` in order in one bash, started in `where`, with the test environment's
+    cruft, cookiecutter and python first on PATH and pip kept off the network."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # A reader whose git knows who they are, whatever this machine's git config says.
+    who = {"GIT_AUTHOR_NAME": "Reader", "GIT_COMMITTER_NAME": "Reader"}
+    who |= {"GIT_AUTHOR_EMAIL": "reader@example.com", "GIT_COMMITTER_EMAIL": "reader@example.com"}
+    env = {**who, **env}
+    with timed("the update section, as written"):
+        return sh("bash", "-e", "-c", "\n".join(blocks), cwd=where, env=env, input=stdin, check=check)
+
+
+def improve_template(template: Path) -> None:
+    """Commit a change to the template that every README shows: the news an update takes in."""
+    partial = template / "templates/readme-develop.md.j2"
+    partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
+    commit(template, "template improvement")

@@ -6,14 +6,26 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GIT, ROOT, TEMPLATE_PARTS, commit, copy_template, files, sh, timed, tool, uv
+from conftest import (
+    GIT,
+    ROOT,
+    TEMPLATE_PARTS,
+    commit,
+    copy_template,
+    files,
+    improve_template,
+    run_as_written,
+    sh,
+    timed,
+    tool,
+    uv,
+)
 from helpers import combinations
 
 COMBINATIONS = combinations()
@@ -114,15 +126,6 @@ def test_copier_refuses_a_bad_answer_with_the_hooks_reason(
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-def run_readme_block(block: str, where: Path) -> str:
-    """Run a README console block literally in bash, with the test tools first on PATH, offline."""
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = {**os.environ, "PATH": path, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    who = {"GIT_AUTHOR_NAME": "Reader", "GIT_COMMITTER_NAME": "Reader"}
-    env |= who | {"GIT_AUTHOR_EMAIL": "reader@example.com", "GIT_COMMITTER_EMAIL": "reader@example.com"}
-    return sh("bash", "-e", "-c", block, cwd=where, env=env).stdout
-
-
 def section_blocks(readme: Path, heading: str) -> list[str]:
     """The console blocks under a ``### heading`` of the README's update section."""
     section = readme.read_text().split("## Take in template updates", 1)[1]
@@ -139,16 +142,14 @@ def test_copier_update_after_the_readmes_uv_steps_keeps_the_users_edit(
     copy(template, project, {})
     uv(uv_env, "sync", "--all-packages", cwd=project)
     lock_step = next(line for line in (project / "README.md").read_text().splitlines() if "git add uv.lock" in line)
-    run_readme_block(lock_step, project)
+    run_as_written([lock_step], project)
     plugin = project / "my-app-hello/src/my_app_hello/__init__.py"
     plugin.write_text(plugin.read_text().replace("Greet the people", "Warmly greet the people"))
     commit(project, "user edit")
-    partial = template / "templates/readme-develop.md.j2"
-    partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
-    commit(template, "template improvement")
+    improve_template(template)
 
     (update,) = section_blocks(project / "README.md", "Made with copier")
-    out = run_readme_block(update, project)
+    out = run_as_written([update], project).stdout
     assert "Next steps" not in out and "git repository" not in out, "an update prints no bake's next steps"
     for readme in ("my-app/README.md", "my-app-hello/README.md"):
         assert "release checklist" in (project / readme).read_text()

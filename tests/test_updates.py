@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import filecmp
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, commit, files, sh, timed, uv
+from conftest import GIT, commit, files, improve_template, run_as_written, sh, timed, uv
 
 
 def cruft(*args: str | Path, **kwargs: object) -> object:
@@ -32,7 +30,10 @@ def test_replaying_the_recorded_answers_regenerates_the_project(template: Path, 
 
 
 def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
-    cruft("create", template, "--no-input", "--output-dir", tmp_path, "--extra-context", '{"plugin_name": "weather"}')
+    weather = '{"plugin_name": "weather"}'
+    created = cruft("create", template, "--no-input", "--output-dir", tmp_path, "--extra-context", weather)
+    said = created.stdout + created.stderr  # type: ignore[attr-defined]
+    assert "Next steps" not in said and "git init" not in said, "the README says what to do; the hook says nothing"
     project = tmp_path / "my-app"
     assert (project / ".cruft.json").exists() and (project / ".cookiecutter.json").exists()
     assert not (project / ".git").exists(), "cruft writes .cruft.json after the hooks: the README says to git init"
@@ -44,9 +45,7 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
     plugin = project / "my-app-weather/src/my_app_weather/__init__.py"
     plugin.write_text(plugin.read_text().replace("Greet the people", "Warmly greet the people"))
     commit(project, "user edit")
-    partial = template / "templates/readme-develop.md.j2"
-    partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
-    commit(template, "template improvement")
+    improve_template(template)
 
     assert cruft("check", cwd=project, check=False).returncode != 0  # type: ignore[attr-defined]
     updated = cruft("update", "--skip-apply-ask", "--allow-untracked-files", cwd=project)
@@ -68,21 +67,6 @@ def console_blocks(readme: Path) -> list[str]:
     section = readme.read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
     start, cruft = section.split("\n### Made with copier\n", 1)[0], section.split(CRUFT, 1)[1]
     return re.findall(r"^```console\n(.*?)^```$", start + cruft, flags=re.S | re.M)
-
-
-def run_as_written(
-    blocks: list[str], where: Path, stdin: str = "", check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """Run `blocks` in order in one bash, started in `where`, with the test environment's
-    cruft, cookiecutter and python first on PATH and pip kept off the network."""
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = {**os.environ, "PATH": path, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    # A reader whose git knows who they are, whatever this machine's git config says.
-    who = {"GIT_AUTHOR_NAME": "Reader", "GIT_COMMITTER_NAME": "Reader"}
-    who |= {"GIT_AUTHOR_EMAIL": "reader@example.com", "GIT_COMMITTER_EMAIL": "reader@example.com"}
-    env = {**who, **env}
-    with timed("the update section, as written"):
-        return sh("bash", "-e", "-c", "\n".join(blocks), cwd=where, env=env, input=stdin, check=check)
 
 
 @pytest.mark.parametrize(
@@ -118,9 +102,7 @@ def test_the_update_section_runs_as_written(
     assert files(fresh) == files(project) - local
 
     # The template improves; the documented check, update and review take it in.
-    partial = template / "templates/readme-develop.md.j2"
-    partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
-    commit(template, "template improvement")
+    improve_template(template)
     check, update, review = blocks[-2].splitlines()
     assert run_as_written([check], project, check=False).returncode == 1, "behind the template"
     updated = run_as_written([update], project)
