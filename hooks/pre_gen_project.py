@@ -113,8 +113,11 @@ def slugify(text: str) -> str:
     return str(python_slugify(text))
 
 
-def normalize(name: str) -> str:
-    """Normalize a name as PEP 503 does, and as imports would see it."""
+def as_import_name(name: str) -> str:
+    """Return the import name a module or distribution name meets: my-app and My.App give my_app.
+
+    Not PEP 503's normal form, which joins with "-": TOOLS holds import names.
+    """
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
@@ -137,7 +140,7 @@ def reason(variable: str, value: object, answers: Answers) -> str | None:
             return "it is a Python keyword"
         if value in sys.stdlib_module_names or value == "test":
             return f"it would shadow the standard library module {value}"
-    if (variable in MODULE_NAMES or variable in DISTRIBUTION_NAMES) and normalize(value) in TOOLS:
+    if (variable in MODULE_NAMES or variable in DISTRIBUTION_NAMES) and as_import_name(value) in TOOLS:
         return f"installing it would replace {value}, which environments rely on"
     if variable == "plugin_name" and value in (answers.get("host_package"), "plugins"):
         return f"it collides with the host's names ({answers.get('host_package')!r}, 'plugins')"
