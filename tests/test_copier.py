@@ -133,6 +133,24 @@ def section_blocks(readme: Path, heading: str) -> list[str]:
     return re.findall(r"^```console\n(.*?)^```$", part, flags=re.S | re.M)
 
 
+def test_a_plugin_only_copier_update_keeps_the_users_edit_in_the_hoisted_tree(template: Path, tmp_path: Path) -> None:
+    """plugin-only: the task moves the plugin's files up to the project's root; an update
+    renders over them and keeps the user's edit, with nothing left in the plugin's folder."""
+    project = tmp_path / "my-app-weather"
+    copy(template, project, {"scaffold": "plugin-only", "plugin_name": "weather"})
+    plugin = project / "src/my_app_weather/__init__.py"
+    plugin.write_text(plugin.read_text().replace("For now it only says what it was given", "It forecasts"))
+    commit(project, "user edit")
+    improve_template(template)
+    (update,) = section_blocks(project / "README.md", "Made with copier")
+    out = run_as_written([update], project).stdout
+    assert "Next steps" not in out
+    assert "release checklist" in (project / "README.md").read_text() and "It forecasts" in plugin.read_text()
+    status = sh(*GIT, "status", "--porcelain", cwd=project).stdout.splitlines()
+    assert sorted(line[3:] for line in status) == [".copier-answers.yml", "README.md"]
+    assert not (project / "my-app-weather").exists() and not list(project.rglob("*.rej"))
+
+
 def test_copier_update_after_the_readmes_uv_steps_keeps_the_users_edit(
     template: Path, tmp_path: Path, uv_env: dict[str, str]
 ) -> None:
