@@ -11,6 +11,7 @@ command leaves a one-line note instead. Then it prints the next steps.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -130,6 +131,27 @@ def identity(names: dict[str, str]) -> list[str]:
     return options
 
 
+# host_source as a folder: absolute, or read from the new project's folder.
+LOCAL_PATH = re.compile(r"[A-Za-z]:/|\.{0,2}/")
+
+
+def host_source_note(answers: dict[str, str]) -> list[str]:
+    """Warn when a new plugin's host_source is a folder that holds no project, seen from here.
+
+    A warning, not a refusal: cruft, copier and --replay render the same answers again
+    in other folders, where the path need not resolve.
+    """
+    source = answers.get("host_source", "")
+    if answers.get("scaffold") != "plugin-only" or not LOCAL_PATH.match(source):
+        return []
+    if any((Path.cwd() / source / name).is_file() for name in ("pyproject.toml", "setup.py")):
+        return []
+    return [
+        f"note: host_source={source!r} holds no Python project seen from {Path.cwd()}: install the host "
+        "from its folder before this plugin, or bake it again in the folder the host's README names."
+    ]
+
+
 def run_commands(answers: dict[str, str]) -> list[str]:
     """Run the commands the answers ask for, in the current directory; return what to tell."""
     chosen = [key for key in COMMANDS if answers.get(key[0]) == key[1]]
@@ -209,7 +231,7 @@ def main(answers: dict[str, str]) -> int:
         return 1
     if only_prune(answers):
         return 0
-    told = run_commands(answers)
+    told = host_source_note(answers) + run_commands(answers)
     print("\n".join([*told, next_steps(Path.cwd(), answers)]))
     return 0
 

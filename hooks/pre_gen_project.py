@@ -31,7 +31,6 @@ ONE_LINE = r"[^\x00-\x1f\x7f\u2028\u2029]+"
 VERSION = r"[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?"  # PEP 440, ASCII
 SPECIFIER = r"(~=|==|!=|<=|>=|<|>)\s*[0-9][0-9a-z.*+!]*"
 DOTTED = r"[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*"
-LOCAL_PATH = r"[A-Za-z]:/|\.{0,2}/"  # host_source as a folder: absolute, or from the new project's folder
 
 # variable -> (pattern it must fully match, what is allowed, in words)
 RULES: dict[str, tuple[str, str]] = {
@@ -151,14 +150,6 @@ def reason(variable: str, value: object, answers: Answers) -> str | None:
             )
         if answers.get("scaffold") == "plugin-only" and value == answers.get("host_slug"):
             return "with scaffold=plugin-only it names the new plugin, so it must differ from host_slug"
-    if variable == "host_source" and answers.get("scaffold") == "plugin-only" and re.match(LOCAL_PATH, value):
-        project = Path(str(answers.get("_output_dir") or ".")) / str(answers.get("project_slug"))
-        project = Path(str(answers.get("_project_dir") or project))  # copier names the folder itself
-        if not any((project / value / name).is_file() for name in ("pyproject.toml", "setup.py")):
-            return (
-                f"there is no Python project at {value} (a relative path is read from {project}); "
-                "give the folder that holds the host's pyproject.toml"
-            )
     named = re.match(DISTRIBUTION, value) if variable == "host_requirement" else None
     if named and named[0] != answers.get("host_slug"):
         return f"it must name the host, host_slug={answers.get('host_slug')!r}"

@@ -74,7 +74,8 @@ def console_blocks(readme: Path) -> list[str]:
     [
         ((), "my-app"),
         (("git_init=no",), "my-app"),
-        (("scaffold=plugin-only", "plugin_name=weather"), "my-app-weather"),
+        # As the host's bootstrap command makes it: the host's folder, which cruft's renders lack.
+        (("scaffold=plugin-only", "plugin_name=weather", "host_source=../my-app/my-app"), "my-app-weather"),
     ],
 )
 def test_the_update_section_runs_as_written(
