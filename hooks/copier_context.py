@@ -67,7 +67,10 @@ def cookiecutter_context(environment: Environment, context: Any) -> dict[str, An
 @pass_context
 def answer_problem(context: Context, variable: str) -> str:
     """Return why the answer to `variable` is not allowed, or "" (copier.yml's validators)."""
-    answers = context.get("cookiecutter") or {}
+    # The answers are at the top level; the cookiecutter dictionary, where copier ran this
+    # hook for the validator too, adds what derives from them (copier 9.6 does not).
+    made = context.get("cookiecutter") or {}
+    answers = {**made, **{name: context[name] for name in TEMPLATE if not name.startswith("_") and name in context}}
     why = PRE_GEN.reason(variable, answers.get(variable), answers)
     return f"{why}." if why else ""
 

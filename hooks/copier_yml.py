@@ -26,7 +26,8 @@ HEADER = """\
 #   uvx --with copier-template-extensions copier copy --trust TEMPLATE my-app
 """
 SETTINGS: dict[str, Any] = {
-    "_min_copier_version": "9.5.0",
+    # 9.6 gives tasks _copier_operation, which keeps an update from running git init.
+    "_min_copier_version": "9.6.0",
     # The tree cookiecutter renders; its name is the one cookiecutter needs, kept unrendered.
     "_subdirectory": "{{ '{{cookiecutter.project_slug}}' }}",
     "_templates_suffix": "",  # every file is a template, as under cookiecutter
