@@ -6,8 +6,13 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import json
+import os
 import re
+import select
+import struct
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,6 +128,63 @@ def test_copier_refuses_a_bad_answer_with_the_hooks_reason(
     assert failed.returncode != 0  # type: ignore[attr-defined]
     assert re.search(f"Validation error for question '{question}': .*{re.escape(words)}", failed.stderr)  # type: ignore[attr-defined]
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+QUESTION = "\N{MICROPHONE}".encode()  # what copier's prompts start with
+
+
+def answer_in_a_terminal(command: list[str], cwd: Path, replies: list[tuple[str, bytes]]) -> tuple[int, str]:
+    """Run `command` in a pseudo-terminal, as a person at copier's prompts: wait for each
+    pattern of `replies` and type its keys, then press Enter at every prompt left."""
+    import fcntl  # POSIX only, as the test that calls this
+    import pty
+    import termios
+
+    main, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "160", "LINES": "50"}
+    process = subprocess.Popen(command, cwd=cwd, stdin=terminal, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    shown, pending, deadline = b"", list(replies), time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if not select.select([main], [], [], 0.2)[0]:
+            continue
+        try:
+            shown += os.read(main, 65536)
+        except OSError:  # the terminal closed: copier is done
+            break
+        plain = ANSI.sub(b"", shown)
+        if pending and re.search(pending[0][0].encode(), plain):
+            os.write(main, pending.pop(0)[1])
+            shown = b""
+        elif not pending and QUESTION in plain:
+            os.write(main, b"\r")
+            shown = b""
+    if process.poll() is None:  # stuck at a prompt: the reply it waited for never came
+        process.kill()
+    process.wait(timeout=30)
+    os.close(main)
+    return process.returncode, ANSI.sub(b"", shown).decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pseudo-terminal")
+def test_copier_asks_again_after_a_bad_answer(shared_template: Path, tmp_path: Path) -> None:
+    """At the host_slug prompt a person types pip: copier shows the hook's reason and keeps
+    asking; they type data-tools instead, and Enter through the rest bakes the project."""
+    erase = b"\x15"  # Ctrl-U: clear the pre-filled default
+    replies = [
+        ("What to generate", b"\r"),
+        ("Host application's name", b"\r"),
+        ("distribution name and command", erase + b"pip\r"),
+        ("Validation error for question 'host_slug': installing it would replace pip", erase + b"data-tools\r"),
+    ]
+    command = [tool("copier"), "copy", "--trust", str(shared_template), "out"]
+    with timed("copier copy at a terminal"):
+        code, shown = answer_in_a_terminal(command, tmp_path, replies)
+    assert code == 0, shown[-2000:]
+    answers = yaml.safe_load((tmp_path / "out" / ".copier-answers.yml").read_text())
+    assert (answers["host_slug"], answers["host_package"]) == ("data-tools", "data_tools")
 
 
 def section_blocks(readme: Path, heading: str) -> list[str]:
