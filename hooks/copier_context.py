@@ -59,7 +59,6 @@ def cookiecutter_context(environment: Environment, context: Any) -> dict[str, An
     local = source and not EXTENSIONS.is_remote(source)
     made["_template"] = os.path.abspath(source) if local else source
     made["_output_dir"] = str(destination.parent)
-    made["_project_dir"] = str(destination)
     made["_tool"] = "copier"
     return made
 
