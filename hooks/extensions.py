@@ -37,11 +37,19 @@ from jinja2.ext import Extension
 # A scheme ("https:", "git+ssh:", "gh:") or scp-like "user@host:path"; not a drive letter.
 REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:|[^/\\@\s]+@[^/\\:\s]+:")
 TEMPLATE_FOLDER = "{{cookiecutter.project_slug}}"
+# host_source as a folder: /abs, C:/abs, ./rel or ../rel (hooks/pre_gen_project.py's rule).
+LOCAL_FOLDER = re.compile(r"[A-Za-z]:/|\.{0,2}/")
 
 
 def is_remote(location: str) -> bool:
     """Tell whether `location` is a URL or abbreviation rather than a local path."""
     return REMOTE.match(location) is not None
+
+
+def is_folder(source: str) -> bool:
+    """Tell whether a host_source is a folder (absolute, or relative to the plugin's) rather
+    than a URL. hooks/post_gen_project.py, which cannot import this module, has the twin."""
+    return LOCAL_FOLDER.match(source) is not None
 
 
 def template_location(template: str = "", repo_dir: str = "") -> str:
@@ -116,7 +124,7 @@ def slugify(text: str) -> str:
 
 
 class TemplateHelpers(Extension):
-    """Add ``template_location()``, ``is_remote()``, ``this_year()`` and the ``toml`` filter to Jinja.
+    """Add ``template_location()``, ``is_remote()``, ``is_folder()``, ``this_year()`` and the ``toml`` filter to Jinja.
 
     Under copier it also adds the ``slugify`` filter, and the ``templates/`` folder to
     where includes are looked up: cookiecutter looks there already (``../templates``
@@ -128,6 +136,7 @@ class TemplateHelpers(Extension):
         super().__init__(environment)
         environment.globals["template_location"] = template_location
         environment.globals["is_remote"] = is_remote
+        environment.globals["is_folder"] = is_folder
         environment.globals["this_year"] = this_year
         environment.filters["toml"] = toml_string
         environment.filters.setdefault("slugify", slugify)

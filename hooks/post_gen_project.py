@@ -131,7 +131,8 @@ def identity(names: dict[str, str]) -> list[str]:
     return options
 
 
-# host_source as a folder: absolute, or read from the new project's folder.
+# host_source as a folder: absolute, or read from the new project's folder (the twin of
+# hooks/extensions.py's LOCAL_FOLDER: a hook runs as a copy, and cannot import it).
 LOCAL_PATH = re.compile(r"[A-Za-z]:/|\.{0,2}/")
 
 

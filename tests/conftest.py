@@ -403,3 +403,12 @@ def improve_template(template: Path) -> None:
     partial = template / "templates/readme-develop.md.j2"
     partial.write_text(partial.read_text() + "\nSee CONTRIBUTING for the release checklist.\n")
     commit(template, "template improvement")
+
+
+def update_blocks(readme: Path, tool: str) -> list[str]:
+    """The console blocks of a README's update section that a project made with `tool` runs,
+    in order: the section's opening (starting the repository), then ``### Made with <tool>``."""
+    section = readme.read_text().split("## Take in template updates", 1)[1].split("\n## ", 1)[0]
+    opening, *parts = section.split("\n### ")
+    (part,) = [part for part in parts if part.startswith(f"Made with {tool}\n")]
+    return re.findall(r"^```console\n(.*?)^```$", opening + part, flags=re.S | re.M)

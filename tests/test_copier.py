@@ -29,6 +29,7 @@ from conftest import (
     sh,
     timed,
     tool,
+    update_blocks,
     uv,
 )
 from helpers import combinations
@@ -187,11 +188,16 @@ def test_copier_asks_again_after_a_bad_answer(shared_template: Path, tmp_path: P
     assert (answers["host_slug"], answers["host_package"]) == ("data-tools", "data_tools")
 
 
-def section_blocks(readme: Path, heading: str) -> list[str]:
-    """The console blocks under a ``### heading`` of the README's update section."""
-    section = readme.read_text().split("## Take in template updates", 1)[1]
-    part = section.split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
-    return re.findall(r"^```console\n(.*?)^```$", part, flags=re.S | re.M)
+def edit_then_update(project: Path, template: Path, module: Path, old: str, new: str) -> tuple[str, list[str]]:
+    """The user changes `old` to `new` in `module` and commits; the template improves; the
+    README's copier block runs. Return what it printed and the files it left changed."""
+    module.write_text(module.read_text().replace(old, new))
+    commit(project, "user edit")
+    improve_template(template)
+    (update,) = update_blocks(project / "README.md", "copier")
+    out = run_as_written([update], project).stdout
+    status = sh(*GIT, "status", "--porcelain", cwd=project).stdout.splitlines()
+    return out, sorted(line[3:] for line in status)
 
 
 def test_a_plugin_only_copier_update_keeps_the_users_edit_in_the_hoisted_tree(template: Path, tmp_path: Path) -> None:
@@ -201,15 +207,10 @@ def test_a_plugin_only_copier_update_keeps_the_users_edit_in_the_hoisted_tree(te
     # As the host's bootstrap command makes it: the host's folder, which no temporary render has.
     copy(template, project, {"scaffold": "plugin-only", "plugin_name": "weather", "host_source": "../my-app/my-app"})
     plugin = project / "src/my_app_weather/__init__.py"
-    plugin.write_text(plugin.read_text().replace("For now it only says what it was given", "It forecasts"))
-    commit(project, "user edit")
-    improve_template(template)
-    (update,) = section_blocks(project / "README.md", "Made with copier")
-    out = run_as_written([update], project).stdout
+    out, changed = edit_then_update(project, template, plugin, "For now it only says what it was given", "It forecasts")
     assert "Next steps" not in out
     assert "release checklist" in (project / "README.md").read_text() and "It forecasts" in plugin.read_text()
-    status = sh(*GIT, "status", "--porcelain", cwd=project).stdout.splitlines()
-    assert sorted(line[3:] for line in status) == [".copier-answers.yml", "README.md"]
+    assert changed == [".copier-answers.yml", "README.md"]
     assert not (project / "my-app-weather").exists() and not list(project.rglob("*.rej"))
 
 
@@ -224,16 +225,10 @@ def test_copier_update_after_the_readmes_uv_steps_keeps_the_users_edit(
     lock_step = next(line for line in (project / "README.md").read_text().splitlines() if "git add uv.lock" in line)
     run_as_written([lock_step], project)
     plugin = project / "my-app-hello/src/my_app_hello/__init__.py"
-    plugin.write_text(plugin.read_text().replace("Greet the people", "Warmly greet the people"))
-    commit(project, "user edit")
-    improve_template(template)
-
-    (update,) = section_blocks(project / "README.md", "Made with copier")
-    out = run_as_written([update], project).stdout
+    out, changed = edit_then_update(project, template, plugin, "Greet the people", "Warmly greet the people")
     assert "Next steps" not in out and "git repository" not in out, "an update prints no bake's next steps"
     for readme in ("my-app/README.md", "my-app-hello/README.md"):
         assert "release checklist" in (project / readme).read_text()
     assert "Warmly greet the people" in plugin.read_text()
-    status = sh(*GIT, "status", "--porcelain", cwd=project).stdout.splitlines()
-    assert sorted(line[3:] for line in status) == [".copier-answers.yml", "my-app-hello/README.md", "my-app/README.md"]
+    assert changed == [".copier-answers.yml", "my-app-hello/README.md", "my-app/README.md"]
     assert not list(project.rglob("*.rej")) and not (project / ".cookiecutter.json").exists()

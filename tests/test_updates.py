@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import filecmp
-import re
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT, commit, files, improve_template, run_as_written, sh, timed, uv
+from conftest import GIT, commit, files, improve_template, run_as_written, sh, timed, update_blocks, uv
 
 
 def cruft(*args: str | Path, **kwargs: object) -> object:
@@ -57,18 +56,6 @@ def test_cruft_create_check_and_update(template: Path, tmp_path: Path) -> None:
     cruft("check", cwd=project)
 
 
-SECTION = "## Take in template updates"
-CRUFT = "### Made with cookiecutter"
-
-
-def console_blocks(readme: Path) -> list[str]:
-    """The console blocks of the README's update section for cookiecutter's projects (the
-    repository's start, then cruft's), in order."""
-    section = readme.read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
-    start, cruft = section.split("\n### Made with copier\n", 1)[0], section.split(CRUFT, 1)[1]
-    return re.findall(r"^```console\n(.*?)^```$", start + cruft, flags=re.S | re.M)
-
-
 @pytest.mark.parametrize(
     ("answers", "folder"),
     [
@@ -86,7 +73,7 @@ def test_the_update_section_runs_as_written(
     from the folder above. Then a template change flows in through cruft update."""
     sh(sys.executable, "-m", "cookiecutter", "--no-input", template, "-o", tmp_path, *answers)
     project = tmp_path / folder
-    blocks = console_blocks(project / "README.md")
+    blocks = update_blocks(project / "README.md", "cookiecutter")
     assert any("cruft link " in block for block in blocks) and blocks[-1].startswith("cd ..\n")
     # A first step makes the repository, if the bake did not.
     assert ("git init" in blocks[0]) == ("git_init=no" in answers)
