@@ -46,6 +46,8 @@ PRUNE: dict[tuple[str, str], list[str]] = {
     ],
     ("scaffold", "plugin-only"): [HOST, "README.md", "pyproject.toml"],
     ("search", "no"): [HOST_PACKAGE + "/search.py", HOST + "/tests/test_search.py"],
+    ("cache", "no"): [HOST_PACKAGE + "/cache.py", HOST + "/tests/test_cache.py"],
+    ("install", "no"): [HOST_PACKAGE + "/install.py", HOST + "/tests/test_install_commands.py"],
     # Each tool keeps its own answers file: _tool is "copier" under copier (hooks/copier_context.py).
     ("_tool", "cookiecutter"): [".copier-answers.yml"],
     ("_tool", "copier"): [".cookiecutter.json"],

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import RunHost, Sandbox, Site
+from support import PROG, RunHost, Sandbox, Site
 
 
 @pytest.fixture
@@ -30,3 +30,11 @@ def site(make_site: Callable[[], Site]) -> Site:
 def run_host(sandbox: Sandbox) -> RunHost:
     """Run the host: ``run_host(*args, env={...}, cwd=..., python=[...])``."""
     return sandbox.run
+
+
+@pytest.fixture
+def two(site: Site) -> Site:
+    """Two plugins: alpha of the conventional distribution, beta of another name."""
+    site.add("alpha", distribution=f"{PROG}-alpha")
+    site.add("beta", distribution="Other.Beta_Dist")
+    return site

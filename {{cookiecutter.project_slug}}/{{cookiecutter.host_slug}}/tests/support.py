@@ -281,3 +281,28 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"{PROG}: error: ")
     return lines[0]
+
+
+METADATA_FILES = {"METADATA", "RECORD", "entry_points.txt", "PKG-INFO"}
+
+# Put first on PYTHONPATH: logs the path of every file the process opens, through the
+# "open" audit event (open(), io.open, os.open), to the file AUDIT_OPEN_LOG names.
+AUDIT_OPENS = """\
+import atexit, os, sys
+
+_log = os.environ.get("AUDIT_OPEN_LOG")
+if _log:
+    _opened = []
+
+    def _hook(event, args):
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            _opened.append(os.fsdecode(args[0]))
+
+    sys.addaudithook(_hook)
+
+    def _write():
+        with open(_log, "w", encoding="utf-8") as out:
+            out.write("\\n".join(_opened))
+
+    atexit.register(_write)
+"""

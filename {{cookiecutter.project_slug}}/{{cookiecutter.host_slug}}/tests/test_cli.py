@@ -147,3 +147,26 @@ def test_the_fast_path_never_imports_argparse(
 ) -> None:
     site.add("alpha")
     assert "argparse" not in modules_imported_by(sandbox, args), "argparse was imported"
+
+
+@pytest.mark.parametrize("args", [["--help"], [COMMAND, "--help"]])
+def test_help_ends_with_the_plugins_and_imports_none(
+    two: Site, sandbox: Sandbox, run_host: RunHost, args: list[str]
+) -> None:
+    result = run_host(*args, alone=True)  # the sandbox's plugins, and no others
+    assert result.returncode == 0, result.stderr
+    tail = result.stdout.rpartition("plugins:\n")[2].splitlines()
+    assert [line.split() for line in tail] == [
+        ["alpha", f"{PROG}-alpha", "1.0"],
+        ["beta", "Other.Beta_Dist", "1.0"],
+    ]
+    assert sandbox.imports("alpha") == sandbox.imports("beta") == 0
+
+
+def test_help_without_plugins_prints_the_bootstrap_command(run_host: RunHost) -> None:
+    from {{ cookiecutter.host_package }}.cli import bootstrap_command
+
+    result = run_host("--help", alone=True)  # none, even where real plugins are installed
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith(bootstrap_command())
+    assert "plugins: none installed" in result.stdout

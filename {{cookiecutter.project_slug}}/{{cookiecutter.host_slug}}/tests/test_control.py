@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import RunHost, Sandbox, Site, listing, one_line_error
+from support import PROG, RunHost, Sandbox, Site, listing, one_line_error
 from test_contract import ran, use
 
 DISABLE = "{{ cookiecutter.__env_prefix }}_DISABLE_PLUGINS"
@@ -64,3 +64,27 @@ def test_disable_wins_over_load(three: Site, sandbox: Sandbox, run_host: RunHost
 
 def test_empty_disable_list_disables_nothing(three: Site, run_host: RunHost) -> None:
     assert set(statuses(run_host, {DISABLE: ""}).values()) == {"ok"}
+
+
+# Switches by distribution name
+
+
+@pytest.mark.parametrize("value", [f"{PROG}-alpha", f"{PROG.upper()}_ALPHA", "alpha"])
+def test_disable_by_distribution_name(
+    two: Site, sandbox: Sandbox, run_host: RunHost, value: str
+) -> None:
+    reports = listing(run_host("plugins", "--json", env={DISABLE: value}))
+    assert reports["alpha"]["status"] == "disabled"
+    assert reports["alpha"]["switch"] == DISABLE
+    assert reports["alpha"]["error"] == f"disabled by {DISABLE}"
+    assert reports["beta"]["status"] == "ok" and reports["beta"]["switch"] is None
+    assert sandbox.imports("alpha") == 0
+    assert use(run_host, "alpha", env={DISABLE: value}).returncode == 1
+
+
+def test_load_by_distribution_name(two: Site, sandbox: Sandbox, run_host: RunHost) -> None:
+    reports = listing(run_host("plugins", "--json", env={LOAD: "other-beta-dist"}))
+    assert reports["beta"]["status"] == "ok" and reports["beta"]["switch"] is None
+    assert reports["alpha"]["status"] == "disabled"
+    assert reports["alpha"]["switch"] == LOAD
+    assert sandbox.imports("alpha") == 0

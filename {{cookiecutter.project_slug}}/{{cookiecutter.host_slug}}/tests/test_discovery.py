@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 {% endif -%}
 from support import (
+    AUDIT_OPENS,
+    METADATA_FILES,
     PACKAGE,
 {%- if cookiecutter.discovery == "entry-point" %}
     PLUGIN_GROUP,
@@ -193,8 +195,6 @@ def test_a_plugin_in_a_zip_file_on_sys_path_is_found(
 def test_a_first_start_reads_the_metadata_of_plugins_only(site: Site, sandbox: Sandbox) -> None:
     """Unrelated distributions cost a first start no RECORD or METADATA read: the owner
     of a plugin's module is asked first among the distributions named after it."""
-    from test_cache import AUDIT_OPENS, METADATA_FILES
-
     plugins = {site.add("alpha").name, site.add("beta").name}
     for index in range(20):
         module = f"unrelated_{index}.py"

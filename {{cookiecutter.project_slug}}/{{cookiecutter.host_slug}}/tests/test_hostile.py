@@ -86,21 +86,6 @@ def test_a_group_name_of_thousands_of_digits_stops_nothing(site: Site, run_host:
 {%- endif %}
 
 
-@pytest.mark.skipif(not hasattr(os, "getuid"), reason="a POSIX memory limit")
-def test_a_huge_cache_file_is_not_read(site: Site, sandbox: Sandbox) -> None:
-    """Under a memory limit, reading a 2 GiB cache file whole would fail with MemoryError."""
-    site.add("alpha")
-    site.settle()
-    limited = as_main("import resource\nresource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))")
-    assert sandbox.call([sys.executable, "-c", limited, "plugins"]).returncode == 0
-    (cache,) = (sandbox.cache / PROG).glob("plugins-*.cache")
-    with cache.open("r+b") as file:
-        file.truncate(2**31)  # sparse: no disk is used
-    result = sandbox.call([sys.executable, "-c", limited, "plugins", "--json"])
-    assert result.returncode == 0, result.stderr
-    assert "alpha" in listing(result)
-
-
 # What plugins and metadata say reaches the terminal escaped, and JSON valid.
 
 LOUD = 'SUMMARY = "\\x1b[2J\\x1b]0;pwned\\x07 \\u202eevil\\x00 \\ud800"'
@@ -282,32 +267,3 @@ def test_an_unreadable_plugin_is_named(site: Site, sandbox: Sandbox, run_host: R
     assert "alpha" in result.stdout and "secret" not in result.stdout
     warning = next(line for line in result.stderr.splitlines() if str(folder) in line)
     assert warning.startswith(f"{PROG}: warning: cannot read {folder}")
-
-
-# Where the cache goes: an absolute per-user folder, or nowhere.
-
-
-@pytest.mark.parametrize("home", ["", "relative/home"])
-def test_without_a_home_folder_nothing_is_written_to_the_working_directory(
-    site: Site, sandbox: Sandbox, run_host: RunHost, home: str
-) -> None:
-    site.add("alpha")
-    site.settle()
-    env = {"XDG_CACHE_HOME": None, "HOME": home, "LOCALAPPDATA": None}
-    for _ in range(2):
-        assert "alpha" in listing(run_host("plugins", "--json", env=env))
-    assert list(sandbox.cwd.iterdir()) == []
-
-
-def test_the_cache_needs_an_absolute_home(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A user with no passwd entry and no HOME: "~" stays "~", which is no folder of theirs."""
-    from {{ cookiecutter.host_package }} import cache
-
-    for name in ("XDG_CACHE_HOME", "LOCALAPPDATA", "HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(os.path, "expanduser", lambda path: path)
-    assert cache.cache_file() is None
-    monkeypatch.setenv("HOME", "")
-    assert cache.cache_file() is None
-    monkeypatch.setenv("XDG_CACHE_HOME", str(Path.cwd().resolve()))
-    assert cache.cache_file() is not None

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from support import (
-    ENV_PREFIX,
     PACKAGE,
     PROG,
     RunHost,
@@ -26,11 +25,9 @@ from support import (
     modules_imported_by,
     one_line_error,
 )
-from test_contract import COMMAND, ran, use, use_args
+from test_contract import ran, use, use_args
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-DISABLE = f"{ENV_PREFIX}DISABLE_PLUGINS"
-LOAD = f"{ENV_PREFIX}LOAD_PLUGINS"
 
 FAKE_PIP = """
 import json, os, shutil, sys
@@ -332,63 +329,6 @@ def test_tool_managed_environments_get_the_lasting_command(
     lasting = "pipx uninject" if marker.startswith("pipx") else f"install {PROG} --with={PROG}-beta"
     assert lasting in removal and f"--with={PROG}-alpha" not in removal
     assert len(pip.calls()) == 1
-
-
-# switches by distribution name
-
-
-@pytest.fixture
-def two(site: Site) -> Site:
-    site.add("alpha", distribution=f"{PROG}-alpha")
-    site.add("beta", distribution="Other.Beta_Dist")
-    return site
-
-
-@pytest.mark.parametrize("value", [f"{PROG}-alpha", f"{PROG.upper()}_ALPHA", "alpha"])
-def test_disable_by_distribution_name(
-    two: Site, sandbox: Sandbox, run_host: RunHost, value: str
-) -> None:
-    reports = listing(run_host("plugins", "--json", env={DISABLE: value}))
-    assert reports["alpha"]["status"] == "disabled"
-    assert reports["alpha"]["switch"] == DISABLE
-    assert reports["alpha"]["error"] == f"disabled by {DISABLE}"
-    assert reports["beta"]["status"] == "ok" and reports["beta"]["switch"] is None
-    assert sandbox.imports("alpha") == 0
-    assert use(run_host, "alpha", env={DISABLE: value}).returncode == 1
-
-
-def test_load_by_distribution_name(two: Site, sandbox: Sandbox, run_host: RunHost) -> None:
-    reports = listing(run_host("plugins", "--json", env={LOAD: "other-beta-dist"}))
-    assert reports["beta"]["status"] == "ok" and reports["beta"]["switch"] is None
-    assert reports["alpha"]["status"] == "disabled"
-    assert reports["alpha"]["switch"] == LOAD
-    assert sandbox.imports("alpha") == 0
-
-
-# plugins in --help
-
-
-@pytest.mark.parametrize("args", [["--help"], [COMMAND, "--help"]])
-def test_help_ends_with_the_plugins_and_imports_none(
-    two: Site, sandbox: Sandbox, run_host: RunHost, args: list[str]
-) -> None:
-    result = run_host(*args, alone=True)  # the sandbox's plugins, and no others
-    assert result.returncode == 0, result.stderr
-    tail = result.stdout.rpartition("plugins:\n")[2].splitlines()
-    assert [line.split() for line in tail] == [
-        ["alpha", f"{PROG}-alpha", "1.0"],
-        ["beta", "Other.Beta_Dist", "1.0"],
-    ]
-    assert sandbox.imports("alpha") == sandbox.imports("beta") == 0
-
-
-def test_help_without_plugins_prints_the_bootstrap_command(run_host: RunHost) -> None:
-    from {{ cookiecutter.host_package }}.cli import bootstrap_command
-
-    result = run_host("--help", alone=True)  # none, even where real plugins are installed
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.rstrip().endswith(bootstrap_command())
-    assert "plugins: none installed" in result.stdout
 
 
 @pytest.mark.parametrize("args", [["--version"], use_args("alpha"), ["plugins"]])

@@ -30,8 +30,8 @@ A file is opened non-blocking and read only if it is a regular file, so that a
 FIFO put in its place cannot hang the host.
 
 Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
-loads in microseconds and needs no import, where json would add ~4 ms (it imports
-re) to every start. Like ``.pyc`` files, entries are trusted only from the user's
+loads in microseconds and needs no import, where json would add 7 ms to every start
+(benchmarks/imports.py). Like ``.pyc`` files, entries are trusted only from the user's
 own folder.
 """
 
@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import marshal
 import os
-import stat  # already imported by os (posixpath, ntpath): costs nothing
+import stat
 import sys
 import time
+import zlib
 
 from .about import __version__
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
@@ -64,12 +65,12 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def cached(
-    compute: Callable[[], tuple[Discovery, list[str]]], sound: Callable[[object], bool]
+    compute: Callable[[], tuple[Discovery, list[str]]], is_valid: Callable[[object], bool]
 ) -> Discovery:
     """Return the cached result of `compute`, or compute and store it.
 
     `compute` returns the result and the folders whose changes make it stale;
-    `sound` tells whether a stored result has the shape its users rely on.
+    `is_valid` tells whether a stored result has the shape its users rely on.
     """
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
@@ -78,7 +79,7 @@ def cached(
         return compute()[0]  # no per-user cache folder
     key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
     result = _read(path, key)
-    if result is None or not sound(result):
+    if result is None or not is_valid(result):
         started = time.time_ns()
         before = {folder: _stamp(folder) for folder in sys.path}  # before the scan reads them
         result, folders = compute()
@@ -96,17 +97,9 @@ def cache_file() -> str | None:
     root = next(filter(os.path.isabs, roots), os.path.join(home, ".cache"))
     if not os.path.isabs(root):
         return None
-    digest = _digest(marshal.dumps((sys.executable, _search_path())))
+    # Entries are keyed in full: two keys sharing a name cost a recomputation, never a wrong answer.
+    digest = zlib.crc32(marshal.dumps((sys.executable, _search_path())))
     return os.path.join(root, "{{ cookiecutter.host_slug }}", f"plugins-{digest:08x}.cache")
-
-
-def _digest(data: bytes) -> int:
-    """Return a 32-bit digest of `data` for a file name: its bytes as one number, modulo a prime.
-
-    Entries are keyed in full, so a shared name costs a recomputation, never a wrong
-    answer; zlib.crc32 would cost its import (~0.4 ms) on every start.
-    """
-    return int.from_bytes(data, "little") % 4_294_967_291  # the largest prime below 2**32
 
 
 def _search_path() -> tuple[str, ...]:
@@ -173,7 +166,7 @@ def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
             return None
         if any(_stamp(folder) != stamp for folder, stamp in entry["stamps"]):
             return None
-        result: Discovery = entry["result"]  # its shape is checked by the caller's `sound`
+        result: Discovery = entry["result"]  # its shape is checked by the caller's `is_valid`
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None  # missing or corrupt: compute afresh
     return result
@@ -211,8 +204,7 @@ def _write(
     temporary = f"{path}.{os.urandom(8).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
     # A cache that cannot be written (read-only home, a folder others could write,
-    # a value marshal cannot store) is no cache: carry on without it. (No
-    # contextlib.suppress: importing contextlib costs ~4 ms, a third of a cold start.)
+    # a value marshal cannot store) is no cache: carry on without it.
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         if not _private(folder):
@@ -229,9 +221,9 @@ def _write(
             os.close(descriptor)
         os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
     except BaseException as error:
-        try:  # noqa: SIM105 - contextlib.suppress would import contextlib
+        import contextlib  # only here, on a cold start: 2.7 ms (benchmarks/imports.py)
+
+        with contextlib.suppress(OSError):
             os.unlink(temporary)  # ours: created exclusively in a folder only we can write
-        except OSError:
-            pass
         if not isinstance(error, (OSError, ValueError)):
             raise  # Ctrl-C, say

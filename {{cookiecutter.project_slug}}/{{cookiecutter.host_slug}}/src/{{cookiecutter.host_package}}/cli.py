@@ -1,9 +1,9 @@
-"""The command line: ``{{ cookiecutter.host_slug }} plugins``, ``run``, ``install`` and ``uninstall``{% if cookiecutter.search == "yes" %}, and ``search``{% endif %}.
+"""The command line: ``{{ cookiecutter.host_slug }} plugins`` and ``run``{% if cookiecutter.install == "yes" %}, ``install`` and ``uninstall``{% endif %}{% if cookiecutter.search == "yes" %}, ``search``{% endif %}.
 
-:data:`COMMANDS` defines every command once. argparse builds the parser from it;
-``--version`` and the commands with positional arguments only (``run NAME
-ARGS...``) are parsed from the same table without importing argparse, whose
-import and set-up cost about a third of a bare start.
+:data:`COMMANDS` defines every command once, and argparse builds the parser from it.
+``--version`` and the commands with positional arguments only (``run NAME ARGS...``)
+are read from the same table without argparse, whose import alone costs 7.6 ms, most
+of a warm ``run`` (benchmarks/imports.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 
 from .about import PROG, __version__
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
@@ -37,15 +37,28 @@ BOOTSTRAP_COMMAND = "{% filter replace("\\", "\\\\") | replace('"', '\\"') %}{% 
 
 
 class Options:
-    """Parsed command-line values, as argparse's Namespace holds them."""
+    """The parsed command line: argparse (or :func:`fast_parse`) sets what the command has.
 
-    def __init__(self, **values: object) -> None:
-        """Hold `values` as attributes."""
-        self.__dict__.update(values)
+    The attributes are those of every command in :data:`COMMANDS`, typed for the handlers.
+    """
 
-    def __getattr__(self, name: str) -> Any:
-        """Refuse a value the command does not have (the table decides which exist)."""
-        raise AttributeError(name)
+    command: str
+    debug: bool
+    name: str  # run
+    args: list[str]  # run
+    json: bool  # plugins{% if cookiecutter.search == "yes" %}, search{% endif %}
+{%- if cookiecutter.search == "yes" %}
+    index_url: str | None  # search
+    timeout: float | None  # search
+{%- endif %}
+{%- if cookiecutter.install == "yes" %}
+    requirements: list[str]  # install
+    upgrade: bool  # install
+    editable: bool  # install
+    name_is_exact: bool  # install
+    names: list[str]  # uninstall
+    force: bool  # install, uninstall
+{%- endif %}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args in (["--version"], ["--debug", "--version"]):
             print(f"{PROG} {__version__}")
             return 0
-        options: Any = fast_parse(args) or parser().parse_args(args)  # Namespace quacks alike
+        options = fast_parse(args) or parser().parse_args(args, namespace=Options())
         options.debug = options.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
         return COMMANDS[options.command]["handler"](options)
     except KeyboardInterrupt:
@@ -74,15 +87,18 @@ def _pipe_closed() -> int:
 
     What Python still has to flush at exit goes to the null device, not into a traceback.
     """
-    try:  # noqa: SIM105 - no contextlib (~4 ms) on the way out
+    import contextlib
+
+    with contextlib.suppress(OSError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    except OSError:
-        pass
     return 141  # 128 + SIGPIPE
 
 
 def fast_parse(args: list[str]) -> Options | None:
-    """Parse a command whose arguments are all positional, as argparse would; else None."""
+    """Parse a command whose arguments are all positional, as argparse would; else None.
+
+    Only `args` that argparse would read alike are taken: no option, no ``--``.
+    """
     debug = args[:1] == ["--debug"]
     rest = args[1:] if debug else args
     spec = COMMANDS.get(rest[0]) if rest else None
@@ -91,22 +107,25 @@ def fast_parse(args: list[str]) -> Options | None:
     command, words = rest[0], rest[1:]
     if "--" in words:
         return None  # what argparse makes of "--" differs between Python versions: let it decide
-    values: dict[str, object] = {}
+    options = Options()
+    options.command, options.debug = command, debug
     for name, settings in spec["arguments"]:
         if settings.get("nargs") == "...":
-            values[name], words = words, []
+            setattr(options, name, words)
+            words = []
         elif words and not words[0].startswith("-"):
-            values[name] = words.pop(0)
+            setattr(options, name, words.pop(0))
         else:
             return None
-    return None if words else Options(command=command, debug=debug, **values)
+    return None if words else options
 
 
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser from :data:`COMMANDS`."""
     import argparse
-
+{% if cookiecutter.cache == "yes" %}
     from .cache import NO_CACHE_ENV
+{%- endif %}
     from .loading import DISABLE_ENV, LOAD_ENV
 
     class Parser(argparse.ArgumentParser):
@@ -125,7 +144,9 @@ def parser() -> argparse.ArgumentParser:
         epilog=(
             f"environment: {DISABLE_ENV}=a,b never loads those plugins (by plugin or "
             f"distribution name); {LOAD_ENV}=a,b loads only those (empty: none); "
+{%- if cookiecutter.cache == "yes" %}
             f"{NO_CACHE_ENV}=1 turns the discovery cache off; "
+{%- endif %}
 {%- if cookiecutter.search == "yes" %}
             f"{SEARCH_TIMEOUT_ENV}=SECONDS bounds search (default: 30); "
 {%- endif %}
@@ -177,8 +198,7 @@ def _run(options: Options) -> int:
     from .contract import call
     from .loading import run
 
-    args: list[str] = options.args
-    return run(options.name, lambda plugin: call(plugin, args), debug=options.debug)
+    return run(options.name, lambda plugin: call(plugin, options.args), debug=options.debug)
 
 
 def _plugins(options: Options) -> int:
@@ -297,7 +317,7 @@ def _search(options: Options) -> int:
         search_index,
     )
 
-    timeout: float | None = options.timeout
+    timeout = options.timeout
     if timeout is None:
         try:
             timeout = _seconds(os.environ.get(SEARCH_TIMEOUT_ENV) or str(DEFAULT_TIMEOUT))
@@ -305,7 +325,7 @@ def _search(options: Options) -> int:
             _error(f"{SEARCH_TIMEOUT_ENV}: {exc}")
             return 2
     prefixes = sorted({normalize("{{ cookiecutter.host_slug }}-"), normalize("{{ cookiecutter.host_package }}_")})
-    url: str = options.index_url or DEFAULT_INDEX_URL
+    url = options.index_url or DEFAULT_INDEX_URL
     try:
         names = search_index(url, prefixes, timeout=timeout)
     except SearchError as exc:
@@ -337,12 +357,17 @@ def _search(options: Options) -> int:
     return 0
 {%- endif %}
 
+{%- if cookiecutter.search == "yes" or cookiecutter.install == "yes" %}
+
 
 def _error(message: str) -> None:
     """Print an error message (display.py, imported only when there is one)."""
     from .display import error
 
     error(message)
+{%- endif %}
+
+{%- if cookiecutter.install == "yes" %}
 
 
 def _install(options: Options) -> int:
@@ -374,6 +399,8 @@ def _uninstall(options: Options) -> int:
 
 
 _FORCE_HELP = "change the environment even if uv tool or pipx manages it"
+{%- endif %}
+
 
 #: Every command: its help, its arguments as argparse takes them, and what runs it.
 #: The contract is exposed by ``run`` alone: change it there when the contract changes.
@@ -409,6 +436,7 @@ COMMANDS: dict[str, Command] = {
         "handler": _search,
     },
 {%- endif %}
+{%- if cookiecutter.install == "yes" %}
     "install": {
         "help": "install plugins into the environment {{ cookiecutter.host_slug }} runs in",
         "arguments": [
@@ -443,4 +471,5 @@ COMMANDS: dict[str, Command] = {
         ],
         "handler": _uninstall,
     },
+{%- endif %}
 }

@@ -2,7 +2,7 @@
 
 This is the one place that describes the contract; every README points here. To
 change the contract, change this module (and the command in ``cli.py`` that
-exposes it): loading, isolation, the switches, the cache and discovery only call
+exposes it): loading, isolation, the switches{% if cookiecutter.cache == "yes" %}, the cache{% endif %} and discovery only call
 what is defined here. The host's README, "Changing the plugin contract", lists
 the rest.
 
@@ -31,13 +31,12 @@ Check a plugin against :class:`Plugin` with a type checker::
 from __future__ import annotations
 
 from .about import PROG, __version__
+from .records import IncompatibleError, PluginError
 
 #: The plugin API version this host implements. Raise it on any incompatible change.
 PLUGIN_API_VERSION = 1
 
-# The protocol exists for type checkers only: importing typing at run time would
-# add several milliseconds to every start of the command.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from typing import Protocol
 
@@ -61,35 +60,27 @@ DESCRIBING = "breaks the plugin contract: its SUMMARY cannot be shown"
 CALLING = "crashed"
 
 
-class Refused(Exception):
-    """The plugin cannot be used as it is; the message, one line, says why."""
-
-
-class Incompatible(Refused):
-    """The plugin targets another plugin API version."""
-
-
 def check_api(api_version: int | None) -> None:
-    """Raise Incompatible unless `api_version` is this host's (None: not declared)."""
+    """Raise IncompatibleError unless `api_version` is this host's (None: not declared)."""
     if api_version is not None and api_version != PLUGIN_API_VERSION:
-        raise Incompatible(
+        raise IncompatibleError(
             f"targets plugin API {api_version}, but {PROG} {__version__} "
             f"implements plugin API {PLUGIN_API_VERSION}"
         )
 
 
 def check(plugin: object) -> Plugin:
-    """Return `plugin` if it has the contract's shape; raise Refused if it has not.
+    """Return `plugin` if it has the contract's shape; raise PluginError if it has not.
 
     Reading a plugin's attributes runs its code (a module ``__getattr__``), which
     may raise anything: the caller contains that.
     """
     api_version = getattr(plugin, "API_VERSION", None)
     if isinstance(api_version, bool) or not isinstance(api_version, int):
-        raise Refused("breaks the plugin contract: it has no int API_VERSION")
+        raise PluginError("breaks the plugin contract: it has no int API_VERSION")
     check_api(int(api_version))
     if not callable(getattr(plugin, "run", None)):
-        raise Refused("breaks the plugin contract: it has no run(args) function")
+        raise PluginError("breaks the plugin contract: it has no run(args) function")
     return plugin  # type: ignore[return-value]  # checked just above
 
 
@@ -103,7 +94,7 @@ def call(plugin: Plugin, args: list[str]) -> int:
 
     ``sys.exit(code)`` in run() counts as returning code; ``sys.exit("message")``
     is a failure with that message, as in any Python program. A value that is no
-    exit code raises Refused. Whatever else run() raises is the caller's to contain.
+    exit code raises PluginError. Whatever else run() raises is the caller's to contain.
     """
     how = "returned"
     try:
@@ -111,11 +102,11 @@ def call(plugin: Plugin, args: list[str]) -> int:
     except SystemExit as exc:  # sys.exit() in run(), as argparse does for --help
         how, returned = "exited with", exc.code
         if type(returned) is str:
-            raise Refused(f"exited: {' '.join(returned.split())}") from None
+            raise PluginError(f"exited: {' '.join(returned.split())}") from None
     code = exit_code(returned)
     if code is None:
         shown = f"run() {how} {_brief(returned)}"
-        raise Refused(f"breaks the plugin contract: {shown}; exit codes: {EXIT_CODES}")
+        raise PluginError(f"breaks the plugin contract: {shown}; exit codes: {EXIT_CODES}")
     return code
 
 

@@ -19,21 +19,23 @@ than the rest of a start.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from .records import Discovery, Found
 
 GROUP = "{{ cookiecutter.host_package }}.plugins"
 
 
-def find() -> tuple[Discovery, list[str]]:
+{% if cookiecutter.cache == "yes" %}def find() -> tuple[Discovery, list[str]]:{% else %}def find() -> Discovery:{% endif %}
     """Find the plugins declared in installed metadata, in sys.path order.
-
+{% if cookiecutter.cache == "yes" %}
     Returns the plugins and warnings, and the folders (and files) whose changes make
     them stale.
+{%- endif %}
     Only the distributions whose ``entry_points.txt`` names this host's group have
     their METADATA read, and only its Name and Version.
     """
@@ -43,16 +45,20 @@ def find() -> tuple[Discovery, list[str]]:
 
     plugins: list[Found] = []
     warnings: list[str] = []
+{%- if cookiecutter.cache == "yes" %}
     folders = list(sys.path)
+{%- endif %}
     first_copy: dict[str, str] = {}
     group = GROUP.encode()
     for folder in (f for entry in sys.path for f in metadata_folders(entry)):
+{%- if cookiecutter.cache == "yes" %}
         if folder.endswith(".egg-info"):
             # setuptools rewrites an .egg-info where it is (egg_info, develop): watch it
             # even while it declares no plugin, and the files read here, whose changes in
             # place do not show on the folder.
             read_here = ("entry_points.txt", "PKG-INFO")
             folders += [folder, *(os.path.join(folder, name) for name in read_here)]
+{%- endif %}
         try:
             data = read_bytes(os.path.join(folder, "entry_points.txt"))
         except (FileNotFoundError, NotADirectoryError):
@@ -81,8 +87,10 @@ def find() -> tuple[Discovery, list[str]]:
             )
         if other != folder:
             continue  # shadowed, as it is for imports
+{%- if cookiecutter.cache == "yes" %}
         if not folder.endswith(".egg-info"):
             folders.append(folder)  # installers write a .dist-info afresh
+{%- endif %}
         for point_group, point_name, value in points:
             ours, api_version = _group(point_group)
             if not ours:
@@ -102,7 +110,7 @@ def find() -> tuple[Discovery, list[str]]:
                     "api_version": api_version,
                 }
             )
-    return {"plugins": plugins, "warnings": warnings}, folders
+    return {"plugins": plugins, "warnings": warnings}{% if cookiecutter.cache == "yes" %}, folders{% endif %}
 
 
 def _one_install(first: str, second: str) -> bool:
@@ -158,7 +166,7 @@ def load(found: Found) -> object:
     """Import what an entry point names: ``module`` or ``module:attribute``, extras aside."""
     reference = found["target"].partition("[")[0]  # extras name what to install, not what to load
     module, _, attribute = reference.partition(":")
-    plugin: object = _import(module.strip())
+    plugin: object = importlib.import_module(module.strip())
     for part in filter(None, attribute.strip().split(".")):
         plugin = getattr(plugin, part)
     return plugin
@@ -177,12 +185,3 @@ def _group(group: str) -> tuple[bool, int | None]:
     if version != group and version.isascii() and version.isdigit() and len(version) <= 9:
         return True, int(version)  # at most 9 digits: int() refuses 4,300 and more
     return False, None
-
-
-def _import(name: str) -> object:
-    """Import module `name`, as importlib.import_module does, without importing importlib.
-
-    Importing the importlib package costs ~0.6 ms (it imports warnings) on every start.
-    """
-    __import__(name)
-    return sys.modules[name]

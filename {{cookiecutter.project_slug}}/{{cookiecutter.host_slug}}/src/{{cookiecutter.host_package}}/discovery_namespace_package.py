@@ -22,20 +22,19 @@ distribution, and builds the namespace from every portion regardless.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from importlib.machinery import ModuleSpec
 
 from . import __path__ as package_path
 from .about import __version__
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from .listing import Owners
     from .records import Discovery, Found
 
-# importlib.machinery's ModuleSpec, from the import system that is always loaded: importing
-# importlib would cost ~0.6 ms on every start.
-ModuleSpec = type(__spec__)
 
 NAMESPACE = "{{ cookiecutter.host_package }}.plugins"
 _PACKAGE = "{{ cookiecutter.host_package }}"
@@ -67,30 +66,36 @@ def _package_folders() -> list[str]:
     return list(dict.fromkeys(f for f in folders if isdir(f)))
 
 
-def find() -> tuple[Discovery, list[str]]:
-    """Find the modules in every portion of the namespace.
+{% if cookiecutter.cache == "yes" %}def find() -> tuple[Discovery, list[str]]:{% else %}def find() -> Discovery:{% endif %}
+    """Find the modules in every portion of the namespace.{% if cookiecutter.cache == "yes" %}
 
     Returns the plugins and warnings, and the folders whose changes make them stale.
-    """
+    {% endif %}"""
     from .listing import Owners, add_editables, closed_folders, modules, plugins_from_modules
 
     owners = Owners(_PACKAGE + "/")
     folders = _package_folders()
     namespace = _portions(folders)
+{%- if cookiecutter.cache == "yes" %}
     watch = [*sys.path, *folders, *namespace]  # and every plugin folder, or one that may become one
+{%- endif %}
     unreadable: list[str] = []
     listed = [
         (os.path.dirname(os.path.dirname(portion)), _RELATIVE + path, name, f"{NAMESPACE}.{name}")
         for portion in namespace
-        for name, path in modules(portion, "", watch, unreadable=unreadable)
+        for name, path in modules(portion, unreadable=unreadable{% if cookiecutter.cache == "yes" %}, watch=watch{% endif %})
     ]
     _build_namespace()  # as load() will import from it, so that the import system answers alike
     _add_hooked_portions()
+{%- if cookiecutter.cache == "yes" %}
     found, editables = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
+{%- else %}
+    found = add_editables(listed, owners, _PACKAGE + "_", NAMESPACE)
+{%- endif %}
     result = plugins_from_modules(found, owners)  # first: it tells owners the plugins' owners
     misplaced = _misplaced_inits(folders, owners)
     result["warnings"] = closed_folders(unreadable) + misplaced + result["warnings"]
-    return result, [*watch, *editables]
+    return result{% if cookiecutter.cache == "yes" %}, [*watch, *editables]{% endif %}
 
 
 def load(found: Found) -> object:
@@ -101,7 +106,7 @@ def load(found: Found) -> object:
     path = sys.modules[NAMESPACE].__path__
     if portion not in path:
         path.append(portion)  # one that an editable install's import hook serves
-    return _import(found["target"])
+    return importlib.import_module(found["target"])
 
 
 def _build_namespace() -> None:
@@ -218,12 +223,3 @@ def _broken(path: str, owner: tuple[str | None, str | None], over_the_host: bool
         f"{path} (from {source}) breaks the {NAMESPACE} namespace "
         "for other plugins; plugins must not ship an __init__.py there. It is ignored."
     )
-
-
-def _import(name: str) -> object:
-    """Import module `name`, as importlib.import_module does, without importing importlib.
-
-    Importing the importlib package costs ~0.6 ms (it imports warnings) on every start.
-    """
-    __import__(name)
-    return sys.modules[name]

@@ -33,7 +33,9 @@ import subprocess
 import sys
 
 from .about import PROG
+{%- if cookiecutter.cache == "yes" %}
 from .cache import NO_CACHE_ENV
+{%- endif %}
 from .display import for_terminal, warning
 from .environment import normalize
 
@@ -205,14 +207,15 @@ def installer(action: str, arguments: list[str]) -> list[str]:
 
 
 def plugins_now() -> Plugins | None:
-    """Discover the plugins in a fresh interpreter, bypassing the cache; None if that fails."""
+    """Discover the plugins in a fresh interpreter{% if cookiecutter.cache == "yes" %}, bypassing the cache{% endif %}; None if that fails."""
     import json
 
-    env = {**os.environ, NO_CACHE_ENV: "1"}
     try:
         result = subprocess.run(
             [sys.executable, "-c", _LIST_PLUGINS],
-            env=env,
+{%- if cookiecutter.cache == "yes" %}
+            env={**os.environ, NO_CACHE_ENV: "1"},
+{%- endif %}
             capture_output=True,
             encoding="utf-8",
             check=True,
@@ -241,13 +244,17 @@ def _say(before: Plugins | None, after: Plugins | None, action: str) -> None:
     if before is None or after is None:
         warning(f"{action} done, but the plugins could not be listed: run {PROG} plugins")
         return
-    lines = [f"installed plugin {n} ({_of(after[n])})" for n in sorted(after) if n not in before]
+    lines = [
+        f"installed plugin {n} ({_release(after[n])})" for n in sorted(after) if n not in before
+    ]
     lines += [
-        f"upgraded plugin {n} ({_of(before[n])} -> {_of(after[n])})"
+        f"upgraded plugin {n} ({_release(before[n])} -> {_release(after[n])})"
         for n in sorted(after)
         if n in before and after[n] != before[n]
     ]
-    lines += [f"removed plugin {n} ({_of(before[n])})" for n in sorted(before) if n not in after]
+    lines += [
+        f"removed plugin {n} ({_release(before[n])})" for n in sorted(before) if n not in after
+    ]
     for line in lines:
         print(for_terminal(line))
     if not lines:
@@ -293,7 +300,7 @@ def _managed(tool: str, action: str, advice: list[str]) -> str:
     )
 
 
-def _of(plugin: tuple[str | None, str | None]) -> str:
+def _release(plugin: tuple[str | None, str | None]) -> str:
     """Name a plugin's distribution and version."""
     distribution, version = plugin
     return f"{distribution} {version}" if distribution else "no distribution"

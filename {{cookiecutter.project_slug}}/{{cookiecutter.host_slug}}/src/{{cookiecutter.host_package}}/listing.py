@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from _imp import extension_suffixes
+from importlib.machinery import EXTENSION_SUFFIXES
 
 from .environment import (
     isdir,
@@ -28,8 +28,7 @@ from .environment import (
     read_bytes,
 )
 
-EXTENSION_SUFFIXES = extension_suffixes()  # importlib.machinery's, without importing importlib
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from .records import Discovery, Found
 
@@ -53,17 +52,21 @@ class Listings(dict[str, list[str]]):
 def modules(
     folder: str,
     prefix: str = "",
-    watch: list[str] | None = None,
     listings: Listings | None = None,
     unreadable: list[str] | None = None,
+{%- if cookiecutter.cache == "yes" %}
+    watch: list[str] | None = None,
+{%- endif %}
 ) -> list[tuple[str, str]]:
     """List the importable modules in `folder` whose names start with `prefix`.
 
     Returns sorted ``(module name, path of its source relative to folder)`` pairs.
-    Appends to `watch` every entry that is, or could become, a package by gaining an
-    ``__init__.py``: a change inside it changes the listing, but not `folder`'s time.
     `listings` holds the folders listed already, and gains `folder`. Appends to
     `unreadable` `folder`, or a candidate package in it, that this user cannot read.
+{%- if cookiecutter.cache == "yes" %}
+    Appends to `watch` every entry that is, or could become, a package by gaining an
+    ``__init__.py``: a change inside it changes the listing, but not `folder`'s time.
+{%- endif %}
     """
     names = sorted(listdir(folder)) if listings is None else listings[folder]
     if unreadable is not None and not names and _closed(folder):
@@ -75,8 +78,10 @@ def modules(
         init = f"{name}/__init__.py"
         if name.isidentifier():
             path = os.path.join(folder, name)
+{%- if cookiecutter.cache == "yes" %}
             if watch is not None:
                 watch.append(path)
+{%- endif %}
             if isfile(os.path.join(folder, init)):
                 found.append((name, init))
                 continue
@@ -244,7 +249,7 @@ def plugins_from_modules(found: list[Module], owners: Owners) -> Discovery:
 
 def add_editables(
     found: list[Module], owners: Owners, prefix: str, namespace: str = ""
-) -> tuple[list[Module], list[str]]:
+) -> {% if cookiecutter.cache == "yes" %}tuple[list[Module], list[str]]{% else %}list[Module]{% endif %}:
     """Add to `found` the plugins that editable installs serve through an import hook.
 
     A candidate is a module named by the installation: its distribution's name,
@@ -255,21 +260,25 @@ def add_editables(
     ``<namespace>.<plugin>`` from distributions named ``<prefix><plugin>``.
 
     Returns every module in sys.path order (an editable's is placed at the entry
-    that holds its metadata), and the folders whose changes make this stale.
+    that holds its metadata){% if cookiecutter.cache == "yes" %}, and the folders whose changes make this stale{% endif %}.
     """
     installs = editable_installs(owners)
     if not installs:
-        return found, []  # most environments: nothing more to ask
+        return found{% if cookiecutter.cache == "yes" %}, []{% endif %}  # most environments: nothing more to ask
     targets = {target for *_, target in found}
     seen = {_real(os.path.join(entry, relative)) for entry, relative, *_ in found}
     order = {entry: index for index, entry in reversed(list(enumerate(sys.path)))}
     added: list[Module] = []
+{%- if cookiecutter.cache == "yes" %}
     folders: list[str] = []
+{%- endif %}
     for entry, name, version, project, top_level in installs:
         roots = _source_roots(project) if project else []
         if namespace:
             roots = [os.path.join(root, *namespace.split(".")) for root in roots]
+{%- if cookiecutter.cache == "yes" %}
         folders += [project, *roots] if project else []  # the project: a new folder in it
+{%- endif %}
         for module in sorted(_offered(name, top_level, roots, prefix, namespace)):
             target = f"{namespace}.{module}" if namespace else module
             location = None if target in targets else spec_location(target)
@@ -280,9 +289,11 @@ def add_editables(
             plugin = module if namespace else module[len(prefix) :]
             added.append((entry, location, plugin, target))
             owners.add(entry, location, (name, version))
+{%- if cookiecutter.cache == "yes" %}
             folders += _holders(location)
+{%- endif %}
     merged = sorted([*found, *added], key=lambda module: order.get(module[0], len(order)))
-    return merged, folders
+    return merged{% if cookiecutter.cache == "yes" %}, folders{% endif %}
 
 
 def _source_roots(project: str) -> list[str]:
@@ -295,6 +306,8 @@ def _source_roots(project: str) -> list[str]:
     folders = [os.path.join(project, name) for name in others if name != "src"]
     return [project, os.path.join(project, "src"), *filter(isdir, folders)]
 
+{%- if cookiecutter.cache == "yes" %}
+
 
 def _holders(location: str) -> list[str]:
     """Return the folders whose listing shows module file `location`: its own, and a package's."""
@@ -302,6 +315,7 @@ def _holders(location: str) -> list[str]:
     if os.path.basename(location).startswith("__init__."):
         return [folder, os.path.dirname(folder)]
     return [folder]
+{%- endif %}
 
 
 def _offered(

@@ -24,11 +24,11 @@ from __future__ import annotations
 import os
 import sys
 
-from . import cache, contract
+{% if cookiecutter.cache == "yes" %}from . import cache, contract{% else %}from . import contract{% endif %}
 from . import discovery_{{ cookiecutter.discovery | replace("-", "_") }} as discovery
-from .records import sound
+from .records import IncompatibleError, PluginError{% if cookiecutter.cache == "yes" %}, is_discovery{% endif %}
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeVar
@@ -48,14 +48,6 @@ _watching_ctrl_c = False
 _ctrl_c_pressed = False
 
 
-class PluginError(Exception):
-    """A plugin could not be loaded or used; the message is one line."""
-
-
-class IncompatibleError(PluginError):
-    """A plugin targets another plugin API version."""
-
-
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C while ``plugins`` loaded them: carries the reports gathered before it."""
 
@@ -70,7 +62,11 @@ def discover() -> dict[str, Found]:
 
     The first plugin of a name, in sys.path order, wins.
     """
-    result = cache.cached(discovery.find, sound)
+{%- if cookiecutter.cache == "yes" %}
+    result = cache.cached(discovery.find, is_discovery)
+{%- else %}
+    result = discovery.find()
+{%- endif %}
     plugins: dict[str, Found] = {}
     for warning in result["warnings"]:
         _warn(warning)
@@ -89,7 +85,7 @@ def disabled_reason(name: str, distribution: str | None = None) -> str | None:
 
     A switch names plugins or their distributions, as PEP 503 normalizes names.
     """
-    switched = switch(name, distribution)
+    switched = switched_off_by(name, distribution)
     if switched == DISABLE_ENV:
         return f"disabled by {DISABLE_ENV}"
     if switched == LOAD_ENV:
@@ -97,7 +93,7 @@ def disabled_reason(name: str, distribution: str | None = None) -> str | None:
     return None
 
 
-def switch(name: str, distribution: str | None = None) -> str | None:
+def switched_off_by(name: str, distribution: str | None = None) -> str | None:
     """Return the variable that keeps plugin `name` (of `distribution`) from loading, if any."""
     if not DISABLED and ALLOWED is None:
         return None  # no switch set, as on most starts: environment.py need not be imported
@@ -165,7 +161,7 @@ def report() -> list[Report]:
     _watching_ctrl_c = previous in (signal.default_int_handler, signal.SIG_IGN)
     try:
         for _, found in sorted(discover().items()):
-            doing = f"loading {_who(found)}"
+            doing = f"loading {_label(found)}"
             reports.append(_report(found))
     except KeyboardInterrupt:
         done = len(reports)
@@ -189,7 +185,7 @@ def _on_ctrl_c(signum: int, frame: object) -> None:
 def _contained(found: Found, failure: str, function: Callable[..., T], *args: object) -> T:
     """Call `function`, which may run plugin code, turning whatever it raises into a PluginError.
 
-    The contract's own refusals keep their message; anything else the plugin
+    The contract's own PluginError gains the plugin's name; anything else the plugin
     raised reads "<plugin> <failure>: <exception>". Only Ctrl-C gets through.
     """
     try:
@@ -198,17 +194,15 @@ def _contained(found: Found, failure: str, function: Callable[..., T], *args: ob
         if not _watching_ctrl_c or _ctrl_c_pressed:
             raise  # the user's Ctrl-C
         raised = f"{_one_line(exc)} (raised by its code, not by Ctrl-C)"
-        raise PluginError(f"{_who(found)} {failure}: {raised}") from exc
+        raise PluginError(f"{_label(found)} {failure}: {raised}") from exc
     except BrokenPipeError as exc:
         if _output_closed():
             raise  # `| head` stopped reading: the command ends quietly
-        raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
-    except contract.Incompatible as exc:
-        raise IncompatibleError(f"{_who(found)} {exc}") from None
-    except contract.Refused as exc:
-        raise PluginError(f"{_who(found)} {exc}") from None
+        raise PluginError(f"{_label(found)} {failure}: {_one_line(exc)}") from exc
+    except PluginError as exc:  # the contract's: IncompatibleError stays one
+        raise type(exc)(f"{_label(found)} {exc}") from None
     except BaseException as exc:  # a plugin's code may raise anything, SystemExit included
-        raise PluginError(f"{_who(found)} {failure}: {_one_line(exc)}") from exc
+        raise PluginError(f"{_label(found)} {failure}: {_one_line(exc)}") from exc
 
 
 def _output_closed() -> bool:
@@ -226,7 +220,7 @@ def _output_closed() -> bool:
     return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
-def _shown(produce: Callable[[], object]) -> str | None:
+def _str_or_none(produce: Callable[[], object]) -> str | None:
     """Return str() of what `produce` returns, on one line; None if plugin code raised."""
     try:
         return " ".join(str(produce()).split())
@@ -258,7 +252,7 @@ def _report(found: Found) -> Report:
         "distribution": found["distribution"],
         "version": found["version"],
         "error": error,
-        "switch": switch(found["name"], found["distribution"]),
+        "switch": switched_off_by(found["name"], found["distribution"]),
         "summary": summary,
         "location": found["location"],
     }
@@ -271,7 +265,7 @@ def _names(value: str) -> set[str]:
     return {normalize(name.strip()) for name in value.split(",") if name.strip()}
 
 
-def _who(found: Found) -> str:
+def _label(found: Found) -> str:
     """Name a plugin and its distribution for a message."""
     return f"plugin {found['name']!r} ({_source(found)})"
 
@@ -285,8 +279,8 @@ def _source(found: Found) -> str:
 
 def _one_line(exc: BaseException) -> str:
     """Describe an exception in one line, even one whose __str__ raises."""
-    name = _shown(lambda: type(exc).__name__) or "an exception"
-    text = _shown(lambda: exc)
+    name = _str_or_none(lambda: type(exc).__name__) or "an exception"
+    text = _str_or_none(lambda: exc)
     if text is None:
         return f"{name} (its message cannot be shown: its __str__ raised)"
     return f"{name}: {text}" if text else name
