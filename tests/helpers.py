@@ -49,6 +49,15 @@ def choices(template: Path = ROOT) -> dict[str, list[str]]:
     return {name: list(values) for name, values in data.items() if isinstance(values, list) and name[0] != "_"}
 
 
+# The yes/no choices that say what a bake does, not what the host has.
+BAKE_CHOICES = ("git_init",)
+
+
+def extras(template: Path = ROOT) -> list[str]:
+    """The host's extras: the yes/no choices of cookiecutter.json whose `no` leaves a part out."""
+    return [name for name, values in choices(template).items() if values == ["yes", "no"] and name not in BAKE_CHOICES]
+
+
 def combinations(template: Path = ROOT) -> dict[str, dict[str, str]]:
     """The supported combinations of answers, by a readable id, read from cookiecutter.json.
 

@@ -117,7 +117,7 @@ DEFECTS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
     ),
     "fast-path": (
         "the CLI's fast path disagreeing with argparse",
-        [(SRC + "/cli.py", "values[name], words = words, []", "values[name], words = words[1:], []")],
+        [(SRC + "/cli.py", "setattr(options, name, words)", "setattr(options, name, words[1:])")],
         [HOST_SUITE + "[entry-point]"],
     ),
     "exit-code": (

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import tomllib
 from conftest import bake, files, sh
-from helpers import REFUSED, choices, combinations
+from helpers import REFUSED, choices, combinations, extras
 
 COMBINATIONS = combinations()
 # The files of every bake, at the project's root (for plugin-only, the plugin's own).
@@ -70,8 +70,12 @@ PER_STYLE = {
         {"src/my_app/plugins/hello/__init__.py", "src/my_app/plugins/hello/py.typed"},
     ),
 }
-# What `search=no` removes from the host, as (source files, test files).
-SEARCH_FILES = ({"src/my_app/search.py"}, {"tests/test_search.py"})
+# What each extra's `no` removes from the host: (its source files, its test files in tests/).
+EXTRA_FILES = {
+    "search": ({"src/my_app/search.py"}, {"test_search.py"}),
+    "cache": ({"src/my_app/cache.py"}, {"test_cache.py"}),
+    "install": ({"src/my_app/install.py"}, {"test_install_commands.py"}),
+}
 UNRENDERED = re.compile(r"\{\{|\{%|\{#|cookiecutter\.(?!json\b)\w")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{ [a-z][\w.-]* \}\}")
 
@@ -83,8 +87,9 @@ def expected_tree(answers: dict[str, str]) -> tuple[set[str], str | None]:
     if answers["scaffold"] == "plugin-only":
         return ROOT_FILES | plugin_files, None
     host_files = HOST_FILES | host
-    if answers["search"] == "no":
-        host_files -= SEARCH_FILES[0]
+    for extra, (sources, _) in EXTRA_FILES.items():
+        if answers[extra] == "no":
+            host_files -= sources
     tree = ROOT_FILES | {f"my-app/{name}" for name in host_files} | {f"my-app-hello/{name}" for name in plugin_files}
     return tree, "my-app/tests/"
 
@@ -97,6 +102,7 @@ def test_the_table_bakes_every_value_of_every_choice() -> None:
             choices()["discovery"]
         )
     assert set(PER_STYLE) == set(choices()["discovery"])
+    assert list(EXTRA_FILES) == extras()
 
 
 @pytest.fixture(scope="module", params=list(COMBINATIONS), ids=list(COMBINATIONS))
@@ -113,8 +119,9 @@ def test_exact_tree(combination: tuple[dict[str, str], Path]) -> None:
     host_tests = {name for name in tree if tests and name.startswith(tests)}
     assert tests is None or host_tests, "the host has tests"
     assert tree - host_tests == expected
-    if answers["search"] == "no":
-        assert not {f"{tests}{name}" for name in SEARCH_FILES[1]} & host_tests
+    for extra, (_, extra_tests) in EXTRA_FILES.items():
+        present = {f"{tests}{name}" for name in extra_tests} <= host_tests
+        assert present == (answers[extra] == "yes" and tests is not None), extra
     folders = [p for p in project.rglob("*") if p.is_dir() and ".git" not in p.relative_to(project).parts]
     assert all(any(f.iterdir()) for f in folders), "no empty folders"
 

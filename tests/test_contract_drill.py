@@ -67,17 +67,17 @@ CONTRACT_EDITS = [
     ("its API_VERSION or run cannot be read", "its API_VERSION or transform cannot be read"),
     (
         '    if not callable(getattr(plugin, "run", None)):\n'
-        '        raise Refused("breaks the plugin contract: it has no run(args) function")',
+        '        raise PluginError("breaks the plugin contract: it has no run(args) function")',
         '    if not callable(getattr(plugin, "transform", None)):\n'
-        '        raise Refused("breaks the plugin contract: it has no transform(text) function")',
+        '        raise PluginError("breaks the plugin contract: it has no transform(text) function")',
     ),
     (
         re.compile(r"def call\(plugin: Plugin, args: list\[str\]\) -> int:.*?\n\n\ndef exit_code", re.S),
         "def call(plugin: Plugin, text: str) -> int:\n"
-        '    """Print what the plugin\'s ``transform(text)`` returns; raise Refused unless it is text."""\n'
+        '    """Print what the plugin\'s ``transform(text)`` returns; raise PluginError unless it is text."""\n'
         "    result: object = plugin.transform(text)\n"
         "    if not isinstance(result, str):\n"
-        '        raise Refused(f"breaks the plugin contract: transform() returned {_brief(result)}")\n'
+        '        raise PluginError(f"breaks the plugin contract: transform() returned {_brief(result)}")\n'
         "    print(result)\n"
         "    return 0\n\n\ndef exit_code",
     ),
@@ -101,10 +101,10 @@ CLI_EDITS = [
         '    """``apply NAME TEXT``: print what the plugin makes of TEXT."""\n'
         "    from .contract import call\n"
         "    from .loading import run\n\n"
-        "    text: str = options.text\n"
-        "    return run(options.name, lambda plugin: call(plugin, text), debug=options.debug)\n\n\n"
+        "    return run(options.name, lambda plugin: call(plugin, options.text), debug=options.debug)\n\n\n"
         "def _plugins",
     ),
+    ("    name: str  # run\n    args: list[str]  # run\n", "    name: str  # apply\n    text: str  # apply\n"),
     # `run --help` ends with the plugins it can run; the renamed command's help does.
     ('command.lists_plugins = name == "run"', 'command.lists_plugins = name == "apply"'),
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tomllib
 from conftest import HOST_SKIPS, ROOT, STYLES, SUITE, Baked, Venv, assert_suite_passed, bake, sh
-from helpers import choices, combinations
+from helpers import choices, combinations, extras
 
 
 def test_nothing_of_other_styles_remains(baked: Baked) -> None:
@@ -150,34 +150,71 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
 
 
 # The table's host-and-plugin rows that are not a default bake (the `baked` fixture builds
-# and tests those, in every style): built, installed and tested here.
+# and tests those, in every style), and in every style each extra left out alone and all
+# of them together: built, installed and tested here.
 OPTIONS = choices()
+EXTRAS = extras()
 BUILT = {
     case: answers
     for case, answers in combinations().items()
     if answers["scaffold"] == "host-and-plugin"
     and any(value != OPTIONS[name][0] for name, value in answers.items() if name != "discovery")
 }
+LEFT_OUT = [[extra] for extra in EXTRAS] + [EXTRAS]
+
+
+def left_out(answers: dict[str, str]) -> list[str]:
+    """The extras that `answers` leave out of the host."""
+    return [extra for extra in EXTRAS if answers.get(extra) == "no"]
+
+
+def built(style: str, extras_left_out: list[str]) -> bool:
+    """Whether a row of BUILT leaves exactly `extras_left_out` out of a host of `style`."""
+    return any(row["discovery"] == style and left_out(row) == extras_left_out for row in BUILT.values())
+
+
+for _style in STYLES:
+    for _extras in LEFT_OUT:
+        if not built(_style, _extras):
+            _case = ",".join(["host-and-plugin", _style, *(f"{extra}=no" for extra in _extras)])
+            BUILT[_case] = {"scaffold": "host-and-plugin", "discovery": _style, **dict.fromkeys(_extras, "no")}
+# What leaving an extra out removes from the command line.
+EXTRA_COMMANDS = {"search": ["search"], "install": ["install", "uninstall"], "cache": []}
+
+
+def test_every_extra_is_built_alone_and_with_the_others() -> None:
+    assert set(EXTRA_COMMANDS) == set(EXTRAS)
+    assert all(built(style, extras_left_out) for style in STYLES for extras_left_out in LEFT_OUT)
 
 
 @pytest.mark.parametrize("case", list(BUILT))
 def test_a_combination_builds_installs_and_passes_its_suites(
     cookies: object, case: str, tmp_path: Path, wheelhouse: Path
 ) -> None:
-    """A row of the combination table, end to end: mypy, both wheels, one environment, both
-    suites, the example plugin discovered; what an answer prunes is gone from the command line."""
+    """A row of the combination table, end to end: ruff, mypy, both wheels, one environment,
+    both suites, the example plugin discovered; what an answer prunes is gone from the
+    command line, and without the cache nothing is cached."""
     answers = BUILT[case]
     project = bake(cookies, **answers)
     host, plugin = project / "my-app", project / "my-app-hello"
     mypy = (sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "src")
     for dist in (host, plugin):
+        sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=dist)
+        sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=dist)
         sh(*mypy, cwd=dist, env={**os.environ, "MYPYPATH": str(host / "src")})
         sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist", dist)
     venv = Venv(tmp_path / "venv", tmp_path / "cache")
     venv.pip("install", *(tmp_path / "dist").glob("*.whl"), "pytest")
     for dist in (host, plugin):
         assert_suite_passed(venv.run(venv.python, "-m", "pytest", *SUITE, cwd=dist), HOST_SKIPS)
+    venv.settle()
     assert venv.plugins("my-app")["hello"]["status"] == "ok"
-    if answers["search"] == "no":
-        assert "search" not in venv.host("my-app", "--help").stdout
-        assert venv.host("my-app", "search", check=False).returncode == 2
+    assert venv.host("my-app", "run", "hello").returncode == 0
+    assert bool(venv.cache_files("my-app")) == (answers.get("cache", "yes") == "yes")
+    help_text = venv.host("my-app", "--help").stdout
+    for extra, commands in EXTRA_COMMANDS.items():
+        for command in commands:
+            listed = re.search(rf"^    {command}(\s|$)", help_text, re.MULTILINE) is not None
+            assert listed == (answers.get(extra, "yes") == "yes"), command
+            if answers.get(extra, "yes") == "no":
+                assert venv.host("my-app", command, check=False).returncode == 2

@@ -58,8 +58,8 @@ def test_only_the_contract_and_the_cli_name_the_contract(module: str) -> None:
     tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
     imported = [alias for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names]
     modules = {alias.asname or alias.name for alias in imported}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and ast.unparse(node.value) not in modules:  # subprocess.run
+    for node in ast.walk(tree):  # a module's attribute (subprocess.run) is no plugin's
+        if isinstance(node, ast.Attribute) and ast.unparse(node.value) not in modules:
             assert node.attr not in names, f"{module}.py reads .{node.attr} (line {node.lineno})"
         if isinstance(node, ast.Constant):
             assert node.value not in names, f"{module}.py names {node.value!r} (line {node.lineno})"
