@@ -263,13 +263,25 @@ def test_html_streams_across_chunks(index: Index, monkeypatch: pytest.MonkeyPatc
         assert search_index(index.url, PREFIXES) == ["my-app-uni", "my-app-z"]
 
 
-@pytest.mark.parametrize("start", ['<a href="', "<a b=", "<!--", "<!DOCTYPE ", "<", "<a>"])
-def test_unterminated_html_takes_linear_time(
+@pytest.mark.parametrize("start", ['<a href="', "<a b=", "<!--", "<!DOCTYPE ", "<x"])
+def test_unterminated_markup_is_refused_in_linear_time(
     index: Index, monkeypatch: pytest.MonkeyPatch, start: str
 ) -> None:
-    """A tag, comment or link that never ends is not scanned again with every chunk."""
+    """A tag, comment or declaration that never ends is refused once it is longer than any
+    real one, not read again with every chunk to the end."""
     monkeypatch.setattr(search, "_CHUNK_SIZE", 2048)  # 2000 chunks: quadratic takes seconds
     index.serve(f"<a>my-app-first</a>{start}" + "x" * 4_000_000, "text/html")
+    begin = time.monotonic()
+    assert "malformed HTML: a tag or comment of over 65536 characters" in search_error(index.url)
+    assert time.monotonic() - begin < 1
+
+
+def test_an_unterminated_link_takes_linear_time(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link whose text never ends is read once, and has no name."""
+    monkeypatch.setattr(search, "_CHUNK_SIZE", 2048)
+    index.serve("<a>my-app-first</a><a>" + "x" * 4_000_000, "text/html")
     begin = time.monotonic()
     assert search_index(index.url, PREFIXES) == ["my-app-first"]
     assert time.monotonic() - begin < 1

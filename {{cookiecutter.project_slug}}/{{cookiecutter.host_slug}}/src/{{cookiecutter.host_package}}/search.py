@@ -1,30 +1,33 @@
 """Search a Python package index for plugin projects.
 
-The index's simple repository API is fetched with one streamed request, as
-PEP 691 JSON when the index offers it and PEP 503 HTML otherwise. Only the
-project names that match the plugin naming convention are kept, so even the
-full PyPI listing (tens of MB) is searched in little memory. The whole search,
-connecting included, must finish within one overall deadline: an index that
-sends a byte now and then cannot keep it going.
+One GET of the index's simple repository API, as PEP 691 JSON when the index
+offers it and PEP 503 HTML otherwise, read as it streams in: only the project
+names that match the plugin naming convention are kept, so even the full PyPI
+listing (tens of MB) is searched in little memory, and a response is refused past
+:data:`MAX_RESPONSE_BYTES`. urllib does the HTTP (redirects, proxies from the
+environment, TLS), html.parser reads the HTML, and json decodes one project at a time.
+
+The search runs in a worker thread, and the caller waits for it no longer than the
+overall deadline: an index that sends a byte now and then, or a host name that never
+resolves, cannot keep the command going. The worker is a daemon thread: the command
+ends without waiting for it.
 """
 
 from __future__ import annotations
 
 import base64
 import codecs
-import contextlib
-import html
+import html.parser
 import http.client
 import json
 import re
-import socket
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO
 
 from .environment import normalize
 
@@ -54,6 +57,8 @@ _MAX_MESSAGE = 500  # characters of an error message
 # Codecs Python counts as text encodings that no web page is written in.
 _NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"}
 _MAX_VALUE = 1024 * 1024  # largest single JSON value (a project entry, meta) to buffer
+_MAX_MARKUP = 64 * 1024  # longest unfinished HTML tag, comment or declaration to buffer
+_MAX_ANCHOR_TEXT = 4096  # characters of one <a>'s text kept: far more than any name
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")  # PEP 508, ASCII only
@@ -84,26 +89,41 @@ def search_index(
     ``prefixes`` must already be normalized, e.g. ``("my-app-",)``. Names that are
     not valid project names, or longer than ``MAX_NAME_LENGTH``, are left out and
     counted in ``dropped``: what is printed cannot forge a line or hold terminal
-    escape codes. The search
-    gives up after ``timeout`` seconds in all. Any failure to fetch or understand
-    the index raises :class:`SearchError`.
+    escape codes. The search gives up after ``timeout`` seconds in all. Any failure
+    to fetch or understand the index raises :class:`SearchError`.
     """
     request, shown = _build_request(index_url)
-    wanted = tuple(prefixes)
+    deadline = time.monotonic() + timeout
+    outcome: list[Matches | Exception] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_search(request, tuple(prefixes), deadline))
+        except Exception as exc:  # handed over to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=work, name="search", daemon=True)
+    worker.start()
+    while worker.is_alive() and time.monotonic() < deadline:
+        worker.join(min(0.1, max(0.0, deadline - time.monotonic())))  # short: Ctrl-C gets in
+    if not outcome:
+        raise _error(shown, f"timed out after {timeout:g} s")
+    if isinstance(outcome[0], Exception):
+        raise _explain(outcome[0], shown, timeout) from outcome[0]
+    return outcome[0]
+
+
+def _search(request: urllib.request.Request, prefixes: tuple[str, ...], deadline: float) -> Matches:
+    """Fetch the index and keep the names that start with `prefixes` (the worker's part)."""
     names: set[str] = set()
     dropped = 0
-    with _Deadline(timeout) as deadline:
-        opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler, *_handlers(deadline))
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                for name in _names(response, deadline):
-                    if name is None or len(name) > MAX_NAME_LENGTH or not _valid(name):
-                        dropped += 1
-                    elif (normalized := normalize(name)).startswith(wanted):
-                        names.add(normalized)
-            deadline.remaining()  # a connection cut at the deadline may look like a short body
-        except (OSError, http.client.HTTPException, _BadResponse) as exc:
-            raise _explain(exc, shown, deadline) from exc
+    opener = urllib.request.build_opener(_HTTPOnlyRedirectHandler)
+    with opener.open(request, timeout=deadline - time.monotonic()) as response:
+        for name in _names(response, deadline):
+            if name is None or len(name) > MAX_NAME_LENGTH or not _valid(name):
+                dropped += 1
+            elif (normalized := normalize(name)).startswith(prefixes):
+                names.add(normalized)
     return Matches(sorted(names), dropped)
 
 
@@ -112,16 +132,15 @@ def _valid(name: str) -> bool:
     return _VALID_NAME.fullmatch(name) is not None
 
 
-def _explain(exc: Exception, shown: str, deadline: _Deadline) -> SearchError:
+def _explain(exc: Exception, shown: str, timeout: float) -> SearchError:
     """Turn what went wrong while searching into a :class:`SearchError`."""
-    if deadline.expired or isinstance(exc, TimeoutError):
-        return _error(shown, f"timed out after {deadline.seconds:g} s")
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError):
+        return _error(shown, f"timed out after {timeout:g} s")
     if isinstance(exc, urllib.error.HTTPError):
         exc.close()
         return _error(shown, f"HTTP error {exc.code} {exc.reason}")
     if isinstance(exc, urllib.error.URLError):
-        if isinstance(exc.reason, TimeoutError):
-            return _error(shown, f"timed out after {deadline.seconds:g} s")
         return _error(shown, f"cannot connect ({exc.reason})")
     if isinstance(exc, _BadResponse):
         return _error(shown, str(exc))
@@ -188,123 +207,7 @@ class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-class _Deadline:
-    """An overall time limit: when it passes, every watched socket is shut down.
-
-    A socket timeout bounds each read, not their sum, and a server can keep
-    sending one byte a second: shutting the socket down wakes whatever read is
-    waiting on it, in the headers or in the body.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._end = time.monotonic() + seconds
-        self._lock = threading.Lock()
-        self._watched: list[http.client.HTTPConnection | socket.socket] = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Deadline:
-        """Start the clock."""
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        """Stop the clock."""
-        self._timer.cancel()
-
-    def remaining(self) -> float:
-        """Return the seconds left; raise TimeoutError once there are none."""
-        left = self._end - time.monotonic()
-        if self.expired or left <= 0:
-            raise TimeoutError("the search deadline has passed")
-        return left
-
-    def watch(self, target: http.client.HTTPConnection | socket.socket) -> None:
-        """Shut ``target`` (a connection's current socket, or a socket) down at the deadline."""
-        with self._lock:
-            self._watched.append(target)
-            expired = self.expired
-        if expired:
-            _shut_down(target)
-
-    def _expire(self) -> None:
-        """Mark the deadline passed and cut every watched socket (in the timer's thread)."""
-        with self._lock:
-            self.expired = True
-            watched = list(self._watched)
-        for target in watched:
-            _shut_down(target)
-
-
-def _shut_down(target: http.client.HTTPConnection | socket.socket) -> None:
-    """Shut a socket down for reading and writing, waking any thread blocked on it."""
-    sock = target.sock if isinstance(target, http.client.HTTPConnection) else target
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, even for TLS
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    """An HTTP connection that its deadline can cut."""
-
-    def __init__(self, host: str, deadline: _Deadline, **kwargs: Any) -> None:
-        super().__init__(host, **kwargs)
-        self._deadline = deadline
-
-    def connect(self) -> None:
-        """Connect within the time left, then put the socket under the deadline's watch."""
-        self.timeout = self._deadline.remaining()
-        self._deadline.watch(self)  # reaches self.sock during a TLS handshake, too
-        super().connect()
-        self._deadline.watch(self.sock)  # urllib lets go of self.sock before the body
-
-
-class _HTTPSConnection(_HTTPConnection, http.client.HTTPSConnection):
-    """An HTTPS connection that its deadline can cut."""
-
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    """Open http URLs with connections under a deadline."""
-
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        """Open ``req`` on an :class:`_HTTPConnection`."""
-        deadline = self._deadline
-
-        def connection(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-            return _HTTPConnection(host, deadline, **kwargs)
-
-        return self.do_open(connection, req)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    """Open https URLs with connections under a deadline (and Python's default TLS context)."""
-
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        """Open ``req`` on an :class:`_HTTPSConnection`."""
-        deadline = self._deadline
-
-        def connection(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-            return _HTTPSConnection(host, deadline, **kwargs)
-
-        return self.do_open(connection, req)
-
-
-def _handlers(deadline: _Deadline) -> list[urllib.request.BaseHandler]:
-    """Return the handlers that open connections under ``deadline``."""
-    return [_HTTPHandler(deadline), _HTTPSHandler(deadline)]
-
-
-def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[str | None]:
+def _names(response: http.client.HTTPResponse, deadline: float) -> Iterator[str | None]:
     """Yield every project name in the response as it streams in (None: one too long)."""
     raw_type = response.headers.get("Content-Type") or ""
     media_type = raw_type.split(";", 1)[0].strip().lower()
@@ -324,7 +227,7 @@ def _names(response: http.client.HTTPResponse, deadline: _Deadline) -> Iterator[
 
 
 def _text_chunks(
-    response: http.client.HTTPResponse, deadline: _Deadline, encoding: str, errors: str
+    response: http.client.HTTPResponse, deadline: float, encoding: str, errors: str
 ) -> Iterator[str]:
     """Yield the body as decoded text, one chunk at a time, until the deadline.
 
@@ -339,7 +242,8 @@ def _text_chunks(
     received = 0
     try:
         while data := response.read(_CHUNK_SIZE):
-            deadline.remaining()
+            if time.monotonic() > deadline:
+                raise TimeoutError("the search deadline has passed")  # the caller gave up
             received += len(data)
             if received > limit:
                 raise _BadResponse(too_large)
@@ -358,143 +262,62 @@ def _size(count: int) -> str:
     return f"{count >> 20} MiB" if count and count % (1 << 20) == 0 else f"{count} bytes"
 
 
-# The states of _AnchorScanner: text, in a tag, after "=" in a tag, in a quoted or
-# unquoted attribute value, in a comment, in a declaration or other "bogus comment".
-_TEXT, _TAG, _VALUE, _QUOTED, _UNQUOTED, _COMMENT, _BOGUS = range(7)
-_NAME_END = "\t\n\f\r />"  # what may follow a tag name
-_IN_TAG = re.compile(r"[^>=]*")
-_UNQUOTED_VALUE = re.compile(r"[^\t\n\f\r >]*")
-_SPACES = re.compile(r"[\t\n\f\r ]*")
-_MAX_ANCHOR_TEXT = 4096  # characters of one <a>'s text kept: far more than any name
+class _LinkTexts(html.parser.HTMLParser):
+    """Collect the text of each ``<a>`` element of a PEP 503 page, as the page is fed in.
 
-
-class _AnchorScanner:
-    """Find the text of each ``<a>`` element of a PEP 503 page, in one pass.
-
-    html.parser rescans an unfinished tag or comment from its start whenever more
-    data arrives, which is quadratic in its length. This scanner looks at each
-    character once, keeps at most four of them from one chunk to the next, and at
-    most ``_MAX_ANCHOR_TEXT`` of one link's text. It knows the HTML a link text
-    needs: tags (with quoted attribute values), comments, declarations and
-    character references.
+    html.parser reads an unfinished tag or comment again from its start whenever more
+    data arrives, so one that never ends would take quadratic time: past
+    ``_MAX_MARKUP`` characters the page is refused. Of one link's text at most
+    ``_MAX_ANCHOR_TEXT`` characters are kept.
     """
 
     def __init__(self) -> None:
-        self._state = _TEXT
-        self._carry = ""  # the unfinished end of the last chunk, read again with the next
-        self._quote = ""  # the quote that ends the attribute value being read
-        self._slash = False  # the tag read so far ends with "/", as in <a/>
-        self._opening = False  # the tag being read is an <a> start tag
+        super().__init__(convert_charrefs=True)
+        self.names: list[str | None] = []  # the link texts done (None: one too long)
         self._text: list[str] | None = None  # the text of the open <a>, if one is open
         self._size = 0  # the length of that text, counting what was not kept
 
-    def feed(self, chunk: str, *, final: bool = False) -> list[str | None]:
-        """Scan the next chunk; return the link texts it completes (None: too long)."""
-        done: list[str | None] = []
-        buf, self._carry = self._carry + chunk, ""
-        i, end = 0, len(buf)
-        while i < end:
-            state = self._state
-            if state == _TEXT:
-                j = buf.find("<", i)
-                j = end if j < 0 else j
-                if self._text is not None:
-                    self._add(buf[i:j])
-                if j < end and len(buf) - j < 5 and not final:
-                    self._carry = buf[j:]  # too little to tell what the "<" starts
-                    break
-                i = j if j == end else self._markup(buf[j + 1 : j + 5], j, done)
-            elif state == _TAG:
-                j = _IN_TAG.match(buf, i).end()  # type: ignore[union-attr]  # always matches
-                if j > i:
-                    self._slash = buf[j - 1] == "/"
-                if j < end and buf[j] == ">":
-                    self._close_tag()
-                elif j < end:  # "=": an attribute value follows
-                    self._state, self._slash = _VALUE, False
-                i = j + 1
-            elif state == _VALUE:
-                j = _SPACES.match(buf, i).end()  # type: ignore[union-attr]  # always matches
-                if j < end and buf[j] in "\"'":
-                    self._state, self._quote, j = _QUOTED, buf[j], j + 1
-                elif j < end:
-                    self._state = _UNQUOTED
-                i = j
-            elif state == _UNQUOTED:  # a "/" in it is part of the value, as in href=/x/
-                i = _UNQUOTED_VALUE.match(buf, i).end()  # type: ignore[union-attr]
-                if i < end:
-                    self._state, self._slash = _TAG, False
-            elif state == _QUOTED:
-                j = buf.find(self._quote, i)
-                if j >= 0:
-                    self._state, self._slash = _TAG, False
-                i = end if j < 0 else j + 1
-            else:
-                marker = "-->" if state == _COMMENT else ">"
-                j = buf.find(marker, i)
-                if j < 0:
-                    self._carry = buf[max(i, end - len(marker) + 1) :]
-                    break
-                self._state, i = _TEXT, j + len(marker)
-        if final:
-            self._text = None  # an <a> never closed has no name
-        return done
+    def feed(self, data: str) -> None:
+        """Read the next piece of the page."""
+        super().feed(data)
+        if len(self.rawdata) > _MAX_MARKUP:  # what html.parser keeps to read again
+            raise _BadResponse(f"malformed HTML: a tag or comment of over {_MAX_MARKUP} characters")
 
-    def _markup(self, ahead: str, start: int, done: list[str | None]) -> int:
-        """Enter what the "<" at ``start`` opens, given the characters after it."""
-        first, second, third = ahead[:1], ahead[1:2], ahead[2:3]
-        if ahead.startswith("!--"):
-            self._state = _COMMENT
-            return start + 4
-        if first in ("!", "?"):
-            self._state = _BOGUS
-            return start + 2
-        if first == "/" and second.isascii() and second.isalpha():
-            if second in "aA" and third in _NAME_END:  # "" at the very end, too
-                self._finish(done)
-            self._state, self._opening = _TAG, False
-            return start + 2
-        if first == "/":
-            self._state = _TEXT if second == ">" else _BOGUS  # "</>" is nothing
-            return start + (3 if second == ">" else 2)
-        if first.isascii() and first.isalpha():
-            self._state, self._opening = _TAG, first in "aA" and second in _NAME_END
-            self._slash = False
-            return start + 1
-        self._add("<")  # a "<" that starts no markup is text
-        return start + 1
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a link at ``<a>``."""
+        if tag == "a":
+            self._text, self._size = [], 0
 
-    def _close_tag(self) -> None:
-        """Handle the ">" of a tag: an <a> start tag opens a link (<a/> opens none)."""
-        self._state = _TEXT
-        if self._opening:
-            self._opening = False
-            self._text, self._size = (None, 0) if self._slash else ([], 0)
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open no link at ``<a/>``, which has no text."""
 
-    def _add(self, text: str) -> None:
+    def handle_data(self, data: str) -> None:
         """Add text to the open link, keeping no more than ``_MAX_ANCHOR_TEXT``."""
-        if self._text is not None and text:
-            if self._size + len(text) <= _MAX_ANCHOR_TEXT:
-                self._text.append(text)
-            self._size += len(text)
+        if self._text is not None:
+            if self._size + len(data) <= _MAX_ANCHOR_TEXT:
+                self._text.append(data)
+            self._size += len(data)
 
-    def _finish(self, done: list[str | None]) -> None:
-        """Close the open link, if any, recording its text."""
-        if self._text is None:
+    def handle_endtag(self, tag: str) -> None:
+        """Close the open link at ``</a>``, recording its text."""
+        if tag != "a" or self._text is None:
             return
         if self._size > _MAX_ANCHOR_TEXT:
-            done.append(None)
-        elif name := html.unescape("".join(self._text)).strip():
-            done.append(name)
+            self.names.append(None)
+        elif name := "".join(self._text).strip():
+            self.names.append(name)
         self._text = None
 
 
 def _html_names(chunks: Iterator[str]) -> Iterator[str | None]:
     """Yield the names of a PEP 503 HTML project list (None for one too long to keep)."""
-    scanner = _AnchorScanner()
+    links = _LinkTexts()
     for chunk in chunks:
-        yield from scanner.feed(chunk)
-    yield from scanner.feed("", final=True)
+        links.feed(chunk)
+        yield from links.names
+        links.names.clear()
+    links.close()  # an <a> never closed has no name
+    yield from links.names
 
 
 class _JSONStream:
