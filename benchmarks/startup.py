@@ -310,12 +310,18 @@ def _host_venv(
     python: str,
     isolation: str,
     installer: str,
+    answers: dict[str, str],
 ) -> Venv:
     """Return a fresh venv in `label` with the host and its example plugin installed."""
     with phases("bake, build"):
-        wheels = host_wheels(style, work, template=template, isolation=isolation)
+        wheels = host_wheels(style, work, template=template, isolation=isolation, answers=answers)
     with phases("install", "venv + host + hello: "):
         return create_venv(label / "venv", python, wheels, installer)
+
+
+def _label(answers: dict[str, str]) -> str:
+    """Return what names a run's folder after the answers it was baked with."""
+    return "".join(f"-{name}={value}" for name, value in sorted(answers.items()))
 
 
 def measure(
@@ -329,6 +335,7 @@ def measure(
     python: str = sys.executable,
     isolation: str = "auto",
     installer: str = "runner",
+    answers: dict[str, str] | None = None,
     quiet: bool = False,
 ) -> dict[str, Any]:
     """Benchmark one style in a fresh venv crowded with `unrelated` and `plugins` extra dists.
@@ -337,15 +344,16 @@ def measure(
     """
     phases = Phases(quiet=quiet)
     work = Path(work).resolve()
-    label = work / "runs" / f"{style}-n{unrelated}-m{plugins}"
-    venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
+    answers = answers or {}
+    label = work / "runs" / f"{style}-n{unrelated}-m{plugins}{_label(answers)}"
+    venv = _host_venv(style, work, label, phases, template, python, isolation, installer, answers)
     with phases("crowd", f"{unrelated} unrelated + {plugins} plugins: "):
         crowd = unrelated_wheels(work, unrelated) + plugin_wheels(style, work, plugins)
         installed_at = pip_install(venv, ["--no-deps", *crowd])
     with phases("settle"):
         settle(installed_at)
     result = _timed_state(venv, style, plugins + 1, rounds, label, phases)
-    settings = {"style": style, "unrelated": unrelated, "plugins": plugins, "rounds": rounds}
+    settings = {"style": style, "unrelated": unrelated, "plugins": plugins, "rounds": rounds, "answers": answers}
     settings["pip"] = _check([*pip_command(venv), "--version"]).split(" from ")[0]
     return {**settings, **result, "phases_s": phases.seconds, "venv": str(venv.path)}
 
@@ -361,12 +369,14 @@ def growth(
     python: str = sys.executable,
     isolation: str = "auto",
     installer: str = "runner",
+    answers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Time one venv per style as unrelated distributions are added step by step."""
     phases = Phases()
     work = Path(work).resolve()
-    label = work / "runs" / f"{style}-growth-m{plugins}"
-    venv = _host_venv(style, work, label, phases, template, python, isolation, installer)
+    answers = answers or {}
+    label = work / "runs" / f"{style}-growth-m{plugins}{_label(answers)}"
+    venv = _host_venv(style, work, label, phases, template, python, isolation, installer, answers)
     with phases("crowd", f"{plugins} plugins: "):
         installed_at = pip_install(venv, ["--no-deps", *plugin_wheels(style, work, plugins)])
     results = []
@@ -466,6 +476,14 @@ def _steps(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
+def _answers(text: str) -> dict[str, str]:
+    """Parse ``key=value,key=value``."""
+    pairs = [item.partition("=") for item in text.split(",") if item]
+    if any(not key or not sep for key, sep, _ in pairs):
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE,..., not {text!r}")
+    return {key: value for key, _, value in pairs}
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -492,6 +510,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-importtime", action="store_true", help="skip the import profile")
     parser.add_argument(
+        "--answers",
+        type=_answers,
+        default={},
+        metavar="KEY=VALUE,...",
+        help="other answers to bake the host with, such as cache=no",
+    )
+    parser.add_argument(
         "--readme", type=Path, metavar="PATH", help="write the tables into this README, between its benchmark markers"
     )
     return parser.parse_args(argv)
@@ -516,6 +541,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python": options.python,
         "isolation": options.isolation,
         "installer": options.installer,
+        "answers": options.answers,
     }
     results: dict[str, Any] = {}
     growths: dict[str, Any] = {}
@@ -551,6 +577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "template_git": source,
             "isolation": options.isolation,
             "installer": options.installer,
+            "answers": options.answers,
             "targets": {**TARGETS, "flat run/cli": FLAT_LIMIT},
         },
         "machine": machine_info(options.python),

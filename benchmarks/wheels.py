@@ -74,11 +74,15 @@ def bake(template: Path, output: Path, **answers: str) -> Baked:
     return Baked(answers.get("discovery", ""), output / SLUG, output / "dist")
 
 
-def host_wheels(style: str, work: Path, *, template: Path = ROOT, isolation: str = "auto") -> list[Path]:
-    """Return the host's and the example plugin's wheels for `style`, baking and building
-    them once per version of the template."""
+def host_wheels(
+    style: str, work: Path, *, template: Path = ROOT, isolation: str = "auto", answers: dict[str, str] | None = None
+) -> list[Path]:
+    """Return the host's and the example plugin's wheels for `style` and other `answers`,
+    baking and building them once per version of the template."""
     template = snapshot(template, work)
-    baked = bake(template, work / "baked" / f"{style}-{template.name}", discovery=style)
+    answers = answers or {}
+    label = "".join(f"-{name}={value}" for name, value in sorted(answers.items()))
+    baked = bake(template, work / "baked" / f"{style}{label}-{template.name}", **answers, discovery=style)
     isolated = isolated_build(isolation)
     return [baked.build(source, wheel_only=True, isolated=isolated)[1] for source in (baked.host_dir, baked.plugin_dir)]
 

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 from conftest import ROOT, TEMPLATE, bake, sh
+from helpers import extras
 
 DEFAULTS = {
     "scaffold": "host-and-plugin",
@@ -32,6 +33,8 @@ DEFAULTS = {
     "license": "MIT",
     "python_requires": "3.10",
     "search": "yes",
+    "cache": "yes",
+    "install": "yes",
     "git_init": "yes",
     "__plugin_project": "my-app-hello",
     "__plugin_module": "my_app_hello",
@@ -91,7 +94,7 @@ BAD = [
     ("scaffold", "everything", "choose one of host-and-plugin, plugin-only"),
     ("discovery", "magic", "choose one of entry-point, naming-convention, namespace-package"),
     ("python_requires", "3.9", "3.10 to 3.14"),
-    ("search", "maybe", "choose one of yes, no"),
+    *((extra, "maybe", "choose one of yes, no") for extra in extras()),
     ("git_init", "maybe", "choose one of yes, no"),
     ("__env_prefix", "X = 1; import os", "derived, and must be 'MY_APP'"),
     ("__plugin_project", "../x", "derived, and must be 'my-app-hello'"),
@@ -104,7 +107,7 @@ def test_defaults_are_valid() -> None:
 
 
 def test_choices_are_the_lists_of_cookiecutter_json() -> None:
-    assert set(CHOICES) == {"scaffold", "discovery", "license", "search", "git_init"}
+    assert set(CHOICES) == {"scaffold", "discovery", "license", "git_init", *extras()}
     assert CHOICES["discovery"] == ["entry-point", "naming-convention", "namespace-package"]
 
 

@@ -1,7 +1,10 @@
 """Loading plugins: the control switches, import with isolation, and reports.
 
 What a plugin must provide, and how it is called, is the contract's business
-(``contract.py``): this module only asks it.
+(``contract.py``): this module only asks it. What it offers a command is free of the
+contract: :func:`discover`, :func:`disabled_reason` (the switches), :func:`load`,
+:func:`contained` (a call of plugin code, contained) and :func:`report_failure` (the
+one-line report), and :func:`run` and :func:`report`, built from them.
 
 Every plugin is imported at most once, and only when a command needs it. A plugin
 that fails to import, breaks the contract or targets another API version is
@@ -113,9 +116,9 @@ def load(found: Found) -> Plugin:
     Raises PluginError, or IncompatibleError for another API version; metadata
     that declares one is checked before any of the plugin's code runs.
     """
-    _contained(found, "", contract.check_api, found["api_version"])
-    plugin = _contained(found, "failed to import", discovery.load, found)
-    return _contained(found, contract.CHECKING, contract.check, plugin)
+    contained(found, "", contract.check_api, found["api_version"])
+    plugin = contained(found, "failed to import", discovery.load, found)
+    return contained(found, contract.CHECKING, contract.check, plugin)
 
 
 def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int:
@@ -136,9 +139,9 @@ def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int
         _error(f"plugin {name!r} is {reason}")
         return 1
     try:
-        return _contained(found, contract.CALLING, call, load(found))
+        return contained(found, contract.CALLING, call, load(found))
     except PluginError as exc:
-        return _fail(exc, debug)
+        return report_failure(exc, debug)
 
 
 def report() -> list[Report]:
@@ -182,7 +185,7 @@ def _on_ctrl_c(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _contained(found: Found, failure: str, function: Callable[..., T], *args: object) -> T:
+def contained(found: Found, failure: str, function: Callable[..., T], *args: object) -> T:
     """Call `function`, which may run plugin code, turning whatever it raises into a PluginError.
 
     The contract's own PluginError gains the plugin's name; anything else the plugin
@@ -241,7 +244,7 @@ def _report(found: Found) -> Report:
     else:
         try:
             with redirect_stdout(sys.stderr):
-                summary = _contained(found, contract.DESCRIBING, contract.describe, load(found))
+                summary = contained(found, contract.DESCRIBING, contract.describe, load(found))
         except IncompatibleError as exc:
             status, error = "incompatible", str(exc)
         except PluginError as exc:
@@ -286,7 +289,7 @@ def _one_line(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-def _fail(error: PluginError, debug: bool) -> int:
+def report_failure(error: PluginError, debug: bool) -> int:
     """Report a plugin error in one line, after the plugin's traceback in debug mode.
 
     An error that no exception of the plugin's caused (a contract error, such as
