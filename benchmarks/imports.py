@@ -32,7 +32,9 @@ MODULES = {
     "json": "cache.py: entries are stored with marshal",
     "importlib": "discovery: plugins are imported with importlib.import_module",
     "importlib.metadata": "discovery: metadata files are read directly",
+    "importlib.util": "listing.py: find_spec only when an editable install may offer a plugin",
     "pkgutil": "listing.py: folders are listed directly",
+    "re": "environment.py: normalize() without a regular expression",
     "signal": "loading.py: only plugins, which loads every plugin, watches Ctrl-C",
 }
 

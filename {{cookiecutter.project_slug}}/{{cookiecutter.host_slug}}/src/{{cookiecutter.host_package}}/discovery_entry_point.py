@@ -12,7 +12,7 @@ standard entry points (an object reference, ``module:attribute [extras]``).
 
 This reads the same metadata as the PyPA guide's ``entry_points(group=...)``, but
 walks sys.path itself, so that a distribution installed twice is reported
-instead of silently shadowed, and so that the result can be cached. It reads the
+instead of silently shadowed{% if cookiecutter.cache == "yes" %}, and so that the result can be cached{% endif %}. It reads the
 files directly (``metadata.py``): importing importlib.metadata alone costs more
 than the rest of a start.
 """

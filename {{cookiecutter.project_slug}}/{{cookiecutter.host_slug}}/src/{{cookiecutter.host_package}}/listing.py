@@ -381,7 +381,7 @@ def spec_location(target: str) -> str | None:
     Asks the import system, import hooks included, without running the module
     (a dotted name's parents must be imported already).
     """
-    from importlib.util import find_spec  # only when the cache misses and an editable may offer one
+    from importlib.util import find_spec  # only when an editable install may offer one: 3.5 ms
 
     try:
         spec = find_spec(target)
