@@ -30,7 +30,7 @@ A file is opened non-blocking and read only if it is a regular file, so that a
 FIFO put in its place cannot hang the host.
 
 Entries are stored with marshal, the format of Python's own ``.pyc`` caches: it
-loads in microseconds and needs no import, where json would add 7 ms to every start
+loads in microseconds and needs no import, where json would add 7.5 ms to every start
 (benchmarks/imports.py). Like ``.pyc`` files, entries are trusted only from the user's
 own folder.
 """
@@ -46,7 +46,7 @@ import zlib
 
 from .about import __version__
 
-TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
+TYPE_CHECKING = False  # typing's, without importing typing: 9.5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
@@ -221,7 +221,7 @@ def _write(
             os.close(descriptor)
         os.replace(temporary, path)  # replaces a symlink or FIFO there, not its target
     except BaseException as error:
-        import contextlib  # only here, on a cold start: 2.7 ms (benchmarks/imports.py)
+        import contextlib  # only here, on a cold start: 2.8 ms (benchmarks/imports.py)
 
         with contextlib.suppress(OSError):
             os.unlink(temporary)  # ours: created exclusively in a folder only we can write

@@ -2,7 +2,7 @@
 
 :data:`COMMANDS` defines every command once, and argparse builds the parser from it.
 ``--version`` and the commands with positional arguments only (``run NAME ARGS...``)
-are read from the same table without argparse, whose import alone costs 7.6 ms, most
+are read from the same table without argparse, whose import alone costs 7.7 ms, most
 of a warm ``run`` (benchmarks/imports.py).
 """
 
@@ -13,7 +13,7 @@ import sys
 
 from .about import PROG, __version__
 
-TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
+TYPE_CHECKING = False  # typing's, without importing typing: 9.5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence

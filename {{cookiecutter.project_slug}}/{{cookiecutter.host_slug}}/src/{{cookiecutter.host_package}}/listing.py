@@ -2,7 +2,7 @@
 
 The naming-convention and namespace-package styles find plugins by listing
 folders, as the PyPA guide's ``pkgutil.iter_modules()`` snippets do, but without
-importing pkgutil (~10 ms); the owner of a module comes from the RECORD files.
+importing pkgutil (11 ms, benchmarks/imports.py); the owner of a module comes from the RECORD files.
 
 Many editable installs are no folder on sys.path but an import hook (a finder on
 ``sys.meta_path``): setuptools for a flat layout, hatchling's ``dev-mode-exact``,
@@ -28,7 +28,7 @@ from .environment import (
     read_bytes,
 )
 
-TYPE_CHECKING = False  # typing's, without importing typing: 5 ms a start (benchmarks/imports.py)
+TYPE_CHECKING = False  # typing's, without importing typing: 9.5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from .records import Discovery, Found
 
@@ -381,7 +381,7 @@ def spec_location(target: str) -> str | None:
     Asks the import system, import hooks included, without running the module
     (a dotted name's parents must be imported already).
     """
-    from importlib.util import find_spec  # only when an editable install may offer one: 3.5 ms
+    from importlib.util import find_spec  # only when an editable install may offer one: 3 ms
 
     try:
         spec = find_spec(target)
@@ -398,7 +398,7 @@ def _editable_project(folder: str) -> str | None:
         text = read_bytes(os.path.join(folder, "direct_url.json")).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if '"editable"' not in text:  # most are not: spare them json (and re, ~4 ms)
+    if '"editable"' not in text:  # most are not: spare them json (7.5 ms)
         return None
     import json
 
