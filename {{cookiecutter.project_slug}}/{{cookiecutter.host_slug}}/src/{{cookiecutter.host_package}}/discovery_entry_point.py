@@ -19,7 +19,6 @@ than the rest of a start.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -165,9 +164,11 @@ def _editable_source(folder: str) -> str | None:
 def load(found: Found) -> object:
     """Import what an entry point names: ``module`` or ``module:attribute``, extras aside."""
     reference = found["target"].partition("[")[0]  # extras name what to install, not what to load
-    module, _, attribute = reference.partition(":")
-    plugin: object = importlib.import_module(module.strip())
-    for part in filter(None, attribute.strip().split(".")):
+    module, _, attribute = (part.strip() for part in reference.partition(":"))
+    # importlib.import_module, without importing importlib and warnings: 0.33 ms a start
+    __import__(module)
+    plugin: object = sys.modules[module]
+    for part in filter(None, attribute.split(".")):
         plugin = getattr(plugin, part)
     return plugin
 

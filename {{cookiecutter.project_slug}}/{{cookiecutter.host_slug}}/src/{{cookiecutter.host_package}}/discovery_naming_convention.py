@@ -14,7 +14,6 @@ directory on sys.path, where any stray ``{{ cookiecutter.host_package }}_*.py`` 
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 TYPE_CHECKING = False  # typing's, without importing typing: 9.5 ms a start (benchmarks/imports.py)
@@ -53,4 +52,6 @@ PREFIX = "{{ cookiecutter.host_package }}_"
 
 def load(found: Found) -> object:
     """Import a plugin module."""
-    return importlib.import_module(found["target"])
+    # importlib.import_module, without importing importlib and warnings: 0.33 ms a start
+    __import__(found["target"])
+    return sys.modules[found["target"]]
