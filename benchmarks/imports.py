@@ -23,14 +23,18 @@ import tempfile
 import time
 from pathlib import Path
 
+# The helpers the tests and the start-up benchmark share (tests/helpers.py), beside this folder.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers import Venv
+
 # What the host's code avoids importing on a warm start, and where it says so.
 MODULES = {
     "typing": "TYPE_CHECKING = False in each module: types for type checkers only",
     "argparse": "cli.py: --version and run NAME ARGS are parsed from the command table",
-    "contextlib": "loading.py: no contextlib before a plugin's output is redirected",
-    "zlib": "cache.py: the cache file's name is a CRC-32 of the interpreter and sys.path",
+    "contextlib": "cache.py: only when a write fails",
+    "zlib": "not avoided: cache.py names the cache file by a CRC-32",
     "json": "cache.py: entries are stored with marshal",
-    "importlib": "discovery: plugins are imported with importlib.import_module",
+    "importlib": "discovery: __import__ imports a plugin (importlib would also import warnings)",
     "importlib.metadata": "discovery: metadata files are read directly",
     "importlib.util": "listing.py: find_spec only when an editable install may offer a plugin",
     "pkgutil": "listing.py: folders are listed directly",
@@ -66,8 +70,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         python = options.python
         if python is None:
-            subprocess.run([sys.executable, "-m", "venv", "--without-pip", work], check=True)
-            python = str(next(Path(work).glob("[bS]*/python*")))
+            Venv.create(Path(work), sys.executable, "--without-pip")
+            python = str(Venv(Path(work)).python)
         costs = measure(python, options.modules, options.rounds)
     print(f"{options.rounds} rounds, {sys.implementation.name} {sys.version.split()[0]}; median ms per start:\n")
     print("| import | ms | where the host avoids it |\n| --- | --- | --- |")

@@ -58,7 +58,7 @@ from report import (  # noqa: E402
     print_summary,
     update_readme,
 )
-from wheels import host_wheels, plugin_wheels, snapshot, unrelated_wheels  # noqa: E402
+from wheels import answers_label, host_wheels, plugin_wheels, snapshot, unrelated_wheels  # noqa: E402
 
 SETTLE_S = helpers.HOST_SETTLE_S + 0.5  # the host stores no cache while a watched folder changed < 2 s ago
 DEFAULT_WORK = Path(tempfile.gettempdir()) / "plugin-host-startup-bench"
@@ -319,11 +319,6 @@ def _host_venv(
         return create_venv(label / "venv", python, wheels, installer)
 
 
-def _label(answers: dict[str, str]) -> str:
-    """Return what names a run's folder after the answers it was baked with."""
-    return "".join(f"-{name}={value}" for name, value in sorted(answers.items()))
-
-
 def measure(
     style: str,
     unrelated: int,
@@ -345,7 +340,7 @@ def measure(
     phases = Phases(quiet=quiet)
     work = Path(work).resolve()
     answers = answers or {}
-    label = work / "runs" / f"{style}-n{unrelated}-m{plugins}{_label(answers)}"
+    label = work / "runs" / f"{style}-n{unrelated}-m{plugins}{answers_label(answers)}"
     venv = _host_venv(style, work, label, phases, template, python, isolation, installer, answers)
     with phases("crowd", f"{unrelated} unrelated + {plugins} plugins: "):
         crowd = unrelated_wheels(work, unrelated) + plugin_wheels(style, work, plugins)
@@ -375,7 +370,7 @@ def growth(
     phases = Phases()
     work = Path(work).resolve()
     answers = answers or {}
-    label = work / "runs" / f"{style}-growth-m{plugins}{_label(answers)}"
+    label = work / "runs" / f"{style}-growth-m{plugins}{answers_label(answers)}"
     venv = _host_venv(style, work, label, phases, template, python, isolation, installer, answers)
     with phases("crowd", f"{plugins} plugins: "):
         installed_at = pip_install(venv, ["--no-deps", *plugin_wheels(style, work, plugins)])

@@ -74,6 +74,11 @@ def bake(template: Path, output: Path, **answers: str) -> Baked:
     return Baked(answers.get("discovery", ""), output / SLUG, output / "dist")
 
 
+def answers_label(answers: dict[str, str]) -> str:
+    """Return what names a bake's or a run's folder after the answers it was baked with."""
+    return "".join(f"-{name}={value}" for name, value in sorted(answers.items()))
+
+
 def host_wheels(
     style: str, work: Path, *, template: Path = ROOT, isolation: str = "auto", answers: dict[str, str] | None = None
 ) -> list[Path]:
@@ -81,8 +86,8 @@ def host_wheels(
     baking and building them once per version of the template."""
     template = snapshot(template, work)
     answers = answers or {}
-    label = "".join(f"-{name}={value}" for name, value in sorted(answers.items()))
-    baked = bake(template, work / "baked" / f"{style}{label}-{template.name}", **answers, discovery=style)
+    folder = work / "baked" / f"{style}{answers_label(answers)}-{template.name}"
+    baked = bake(template, folder, **answers, discovery=style)
     isolated = isolated_build(isolation)
     return [baked.build(source, wheel_only=True, isolated=isolated)[1] for source in (baked.host_dir, baked.plugin_dir)]
 
