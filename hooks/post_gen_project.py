@@ -44,6 +44,7 @@ PRUNE: dict[tuple[str, str], list[str]] = {
         HOST_PACKAGE + "/discovery_naming_convention.py",
         PLUGIN + "/src/{plugin_module}",
     ],
+    ("contract", "command"): [HOST_PACKAGE + "/hookspecs.py", HOST_PACKAGE + "/registry.py"],
     ("scaffold", "plugin-only"): [HOST, "README.md", "pyproject.toml"],
     ("search", "no"): [HOST_PACKAGE + "/search.py", HOST + "/tests/test_search.py"],
     ("cache", "no"): [HOST_PACKAGE + "/cache.py", HOST + "/tests/test_cache.py"],

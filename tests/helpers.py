@@ -8,6 +8,7 @@ Only the standard library: ``python benchmarks/startup.py`` imports this module 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -58,25 +59,33 @@ def extras(template: Path = ROOT) -> list[str]:
     return [name for name, values in choices(template).items() if values == ["yes", "no"] and name not in BAKE_CHOICES]
 
 
+# The choices whose every combination of values is baked: every scaffold, style and contract.
+CROSSED = ("scaffold", "discovery", "contract")
+
+
 def combinations(template: Path = ROOT) -> dict[str, dict[str, str]]:
     """The supported combinations of answers, by a readable id, read from cookiecutter.json.
 
-    Every scaffold is baked with every discovery style; every value of every other choice
-    is spread over each scaffold's rows (row i takes value i, wrapping), so each value is
-    baked with both scaffolds, and each scaffold's first row is all defaults. A new choice,
-    or a new value of one, is baked without editing this.
+    Every scaffold is baked with every discovery style and every contract; every value of
+    every other choice is spread over the rows, so that each contract meets each of its
+    values, and each scaffold's first row is all defaults. A new choice, or a new value of one, is baked without editing this.
     """
     options = choices(template)
-    scaffolds, styles_ = options["scaffold"], options["discovery"]
-    rest = {name: values for name, values in options.items() if name not in ("scaffold", "discovery")}
-    rows = max([len(styles_), *map(len, rest.values())])
+    crossed = {name: options[name] for name in CROSSED}
+    rest = {name: values for name, values in options.items() if name not in CROSSED}
     table: dict[str, dict[str, str]] = {}
-    for scaffold in scaffolds:
-        for i in range(rows):
-            row = {"scaffold": scaffold, "discovery": styles_[i % len(styles_)]}
-            row.update({name: values[i % len(values)] for name, values in rest.items()})
-            changed = [f"{name}={value}" for name, value in row.items() if name in rest and value != rest[name][0]]
-            table[",".join([scaffold, row["discovery"], *changed])] = row
+    last = len(crossed[CROSSED[-1]])
+    per_scaffold = len(list(itertools.product(*list(crossed.values())[1:])))
+    for i, values in enumerate(itertools.product(*crossed.values())):
+        row = dict(zip(crossed, values, strict=True))
+        # Row i of a scaffold takes value i // last + i % last: the rows that differ in the
+        # last crossed choice alone (a style's two contracts) take different values.
+        i %= per_scaffold
+        step = i // last + i % last
+        row.update({name: choices_[step % len(choices_)] for name, choices_ in rest.items()})
+        changed = [f"{name}={value}" for name, value in row.items() if name in rest or name == CROSSED[-1]]
+        changed = [item for item in changed if item.split("=")[1] != options[item.split("=")[0]][0]]
+        table[",".join([row["scaffold"], row["discovery"], *changed])] = row
     return table
 
 

@@ -76,6 +76,8 @@ EXTRA_FILES = {
     "cache": ({"src/my_app/cache.py"}, {"test_cache.py"}),
     "install": ({"src/my_app/install.py"}, {"test_install_commands.py"}),
 }
+# contract -> the host's files only that contract has.
+CONTRACT_FILES = {"command": set(), "hooks": {"src/my_app/hookspecs.py", "src/my_app/registry.py"}}
 UNRENDERED = re.compile(r"\{\{|\{%|\{#|cookiecutter\.(?!json\b)\w")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{ [a-z][\w.-]* \}\}")
 
@@ -86,7 +88,7 @@ def expected_tree(answers: dict[str, str]) -> tuple[set[str], str | None]:
     plugin_files = PLUGIN_FILES | plugin
     if answers["scaffold"] == "plugin-only":
         return ROOT_FILES | plugin_files, None
-    host_files = HOST_FILES | host
+    host_files = HOST_FILES | host | CONTRACT_FILES[answers["contract"]]
     for extra, (sources, _) in EXTRA_FILES.items():
         if answers[extra] == "no":
             host_files -= sources
@@ -102,6 +104,9 @@ def test_the_table_bakes_every_value_of_every_choice() -> None:
             choices()["discovery"]
         )
     assert set(PER_STYLE) == set(choices()["discovery"])
+    assert set(CONTRACT_FILES) == set(choices()["contract"])
+    styles_and_contracts = {(row["discovery"], row["contract"]) for row in COMBINATIONS.values()}
+    assert len(styles_and_contracts) == len(PER_STYLE) * len(CONTRACT_FILES)
     assert list(EXTRA_FILES) == extras()
 
 

@@ -150,10 +150,12 @@ def test_the_bootstrap_command_is_valid_python_wherever_the_template_lives(
 
 
 # The table's host-and-plugin rows that are not a default bake (the `baked` fixture builds
-# and tests those, in every style), and in every style each extra left out alone and all
-# of them together: built, installed and tested here.
+# and tests those, in every style), and in every style and contract each extra left out
+# alone and all of them together (and, for the other contract, none): built, installed and
+# tested here.
 OPTIONS = choices()
 EXTRAS = extras()
+CONTRACTS = OPTIONS["contract"]
 BUILT = {
     case: answers
     for case, answers in combinations().items()
@@ -168,23 +170,40 @@ def left_out(answers: dict[str, str]) -> list[str]:
     return [extra for extra in EXTRAS if answers.get(extra) == "no"]
 
 
-def built(style: str, extras_left_out: list[str]) -> bool:
-    """Whether a row of BUILT leaves exactly `extras_left_out` out of a host of `style`."""
-    return any(row["discovery"] == style and left_out(row) == extras_left_out for row in BUILT.values())
+def built(style: str, contract: str, extras_left_out: list[str]) -> bool:
+    """Whether a row of BUILT (or the default bake) leaves exactly `extras_left_out` out of a
+    host of `style` and `contract`."""
+    if contract == CONTRACTS[0] and not extras_left_out:
+        return True  # the `baked` fixture's
+    return any(
+        row["discovery"] == style and row.get("contract", CONTRACTS[0]) == contract and left_out(row) == extras_left_out
+        for row in BUILT.values()
+    )
 
 
 for _style in STYLES:
-    for _extras in LEFT_OUT:
-        if not built(_style, _extras):
-            _case = ",".join(["host-and-plugin", _style, *(f"{extra}=no" for extra in _extras)])
-            BUILT[_case] = {"scaffold": "host-and-plugin", "discovery": _style, **dict.fromkeys(_extras, "no")}
+    for _contract in CONTRACTS:
+        for _extras in [[], *LEFT_OUT]:
+            if not built(_style, _contract, _extras):
+                _case = ",".join(["host-and-plugin", _style, f"contract={_contract}", *(f"{x}=no" for x in _extras)])
+                BUILT[_case] = {
+                    "scaffold": "host-and-plugin",
+                    "discovery": _style,
+                    "contract": _contract,
+                    **dict.fromkeys(_extras, "no"),
+                }
 # What leaving an extra out removes from the command line.
 EXTRA_COMMANDS = {"search": ["search"], "install": ["install", "uninstall"], "cache": []}
 
 
 def test_every_extra_is_built_alone_and_with_the_others() -> None:
     assert set(EXTRA_COMMANDS) == set(EXTRAS)
-    assert all(built(style, extras_left_out) for style in STYLES for extras_left_out in LEFT_OUT)
+    assert all(
+        built(style, contract, extras_left_out)
+        for style in STYLES
+        for contract in CONTRACTS
+        for extras_left_out in [[], *LEFT_OUT]
+    )
 
 
 @pytest.mark.parametrize("case", list(BUILT))
@@ -209,7 +228,12 @@ def test_a_combination_builds_installs_and_passes_its_suites(
         assert_suite_passed(venv.run(venv.python, "-m", "pytest", *SUITE, cwd=dist), HOST_SKIPS)
     venv.settle()
     assert venv.plugins("my-app")["hello"]["status"] == "ok"
-    assert venv.host("my-app", "run", "hello").returncode == 0
+    if answers.get("contract") == "hooks":
+        assert venv.plugins("my-app")["hello"]["hooks"] == ["greet", "register_commands"]
+        assert venv.host("my-app", "hello", "Ada").stdout.startswith("Hello, Ada!")
+        assert venv.host("my-app", "greet", "Ada").stdout.startswith("Hello, Ada!")
+    else:
+        assert venv.host("my-app", "run", "hello").returncode == 0
     assert bool(venv.cache_files("my-app")) == (answers.get("cache", "yes") == "yes")
     help_text = venv.host("my-app", "--help").stdout
     for extra, commands in EXTRA_COMMANDS.items():

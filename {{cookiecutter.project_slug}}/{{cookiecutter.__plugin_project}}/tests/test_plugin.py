@@ -1,1 +1,1 @@
-{% include "plugin_tests.py.j2" %}
+{% include "plugin_tests_hooks.py.j2" if cookiecutter.contract == "hooks" else "plugin_tests.py.j2" %}

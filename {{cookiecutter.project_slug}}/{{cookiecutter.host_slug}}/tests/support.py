@@ -137,15 +137,8 @@ class Site:
         shutil.rmtree(info)
 
     def settle(self, seconds: float = 10) -> None:
-        """Date every folder of the site `seconds` back, so the discovery cache trusts it.
-
-        The modules are compiled first, as installers do: a __pycache__ folder
-        appearing at the first import would change the site and miss the cache.
-        """
-        compileall.compile_dir(self.path, quiet=1)
-        stamp = time.time() - seconds
-        for folder, _, _ in os.walk(self.path):
-            os.utime(folder, (stamp, stamp))
+        """Date every file and folder of the site `seconds` back, so that the cache trusts them."""
+        date_back(self.path, seconds)
 
 
 class Sandbox:
@@ -207,6 +200,10 @@ class Sandbox:
             for module in package.iterdir():
                 if module.is_file():
                     shutil.copy2(module, folder / PACKAGE / module.name)
+{%- if cookiecutter.contract == "hooks" %}
+            pluggy = Path(importlib.import_module("pluggy").__file__ or "").parent
+            shutil.copytree(pluggy, folder / "pluggy")  # the host's one dependency
+{%- endif %}
         return folder
 
     def run(
@@ -248,6 +245,18 @@ class Sandbox:
             timeout=timeout,
             check=False,
         )
+
+
+def date_back(root: Path, seconds: float = 10) -> None:
+    """Compile the modules under `root`, as installers do, then date everything there back.
+
+    A __pycache__ folder appearing at the first import would otherwise change a site.
+    """
+    compileall.compile_dir(root, quiet=1)
+    stamp = time.time() - seconds
+    for folder, _, files in os.walk(root):
+        for path in [*(os.path.join(folder, name) for name in files), folder]:
+            os.utime(path, (stamp, stamp))
 
 
 def as_main(prelude: str = "") -> str:

@@ -80,7 +80,7 @@ def test_console_script(site: Site, sandbox: Sandbox) -> None:
 # Laziness: a command imports only the plugins it needs, each at most once.
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], [COMMAND, "--help"]])
+@pytest.mark.parametrize("args", [{% if cookiecutter.contract == "command" %}["--help"], {% endif %}["--version"], [COMMAND, "--help"]])
 def test_help_and_version_import_no_plugin(
     site: Site, sandbox: Sandbox, run_host: RunHost, args: list[str]
 ) -> None:
@@ -141,12 +141,14 @@ def test_the_commands_with_positional_arguments_only_take_the_fast_path() -> Non
             assert cli.fast_parse(["--debug", *argv]) is not None, argv
 
 
-@pytest.mark.parametrize("args", [["--version"], use_args("alpha")])
+@pytest.mark.parametrize("args", [["--version"], {% if cookiecutter.contract == "hooks" %}[COMMAND, "Ada"]{% else %}use_args("alpha"){% endif %}])
 def test_the_fast_path_never_imports_argparse(
     site: Site, sandbox: Sandbox, args: list[str]
 ) -> None:
     site.add("alpha")
     assert "argparse" not in modules_imported_by(sandbox, args), "argparse was imported"
+
+{%- if cookiecutter.contract == "command" %}
 
 
 @pytest.mark.parametrize("args", [["--help"], [COMMAND, "--help"]])
@@ -161,6 +163,7 @@ def test_help_ends_with_the_plugins_and_imports_none(
         ["beta", "Other.Beta_Dist", "1.0"],
     ]
     assert sandbox.imports("alpha") == sandbox.imports("beta") == 0
+{%- endif %}
 
 
 def test_help_without_plugins_prints_the_bootstrap_command(run_host: RunHost) -> None:

@@ -27,6 +27,9 @@ from support import (
     Site,
     as_main,
     listing,
+{%- if cookiecutter.contract == "hooks" %}
+    one_line_error,
+{%- endif %}
 )
 from test_contract import OK, raising, use_args
 
@@ -110,7 +113,20 @@ def test_control_characters_and_lone_surrogates_are_shown_escaped(
     assert reports["alpha"]["summary"].startswith("\x1b[2J\x1b]0;pwned\x07 \u202eevil\x00 ")
     assert reports["broken"]["status"] == "failed" and "\x1b[31mred" in reports["broken"]["error"]
     assert reports["omega"]["status"] == "ok"
-{%- if cookiecutter.discovery == "entry-point" %}
+{%- if cookiecutter.contract == "hooks" %}
+
+
+def test_a_command_name_cannot_drive_the_terminal(site: Site, run_host: RunHost) -> None:
+    """A name that is no word a user could type breaks the contract, and is shown escaped."""
+    site.add("alpha")
+    site.add("loud", OK.replace("return {NAME: {", "return {'\\x1b]0;pwned\\x07x': {"))
+    helped = run_host("--help")
+    assert helped.returncode == 0
+    assert "\x1b" not in helped.stdout and "pwned" not in helped.stdout
+    result = run_host("loud")
+    assert "\x1b" not in result.stderr
+    assert "\\x1b]0;pwned\\x07x" in one_line_error(result)
+{%- elif cookiecutter.discovery == "entry-point" %}
 
 
 def test_an_entry_point_name_cannot_drive_the_terminal_from_help(

@@ -27,3 +27,22 @@ __path__ = [
     ),
 ]
 {%- endif %}
+{%- if cookiecutter.contract == "hooks" %}
+
+TYPE_CHECKING = False  # typing's, without importing typing: 9.5 ms a start (benchmarks/imports.py)
+if TYPE_CHECKING:
+    from .hookspecs import hookimpl as hookimpl
+
+
+def __getattr__(name: str) -> object:
+    """Give plugins ``hookimpl`` (``from {{ cookiecutter.host_package }} import hookimpl``) when they ask.
+
+    It is pluggy's marker, from hookspecs.py: importing pluggy here would cost every
+    start 20 ms (benchmarks/imports.py), ``--version`` and ``--help`` included.
+    """
+    if name == "hookimpl":
+        from .hookspecs import hookimpl
+
+        return hookimpl
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+{%- endif %}

@@ -49,9 +49,9 @@ from .about import __version__
 TYPE_CHECKING = False  # typing's, without importing typing: 9.5 ms a start (benchmarks/imports.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, TypeVar
 
-    from .records import Discovery
+    T = TypeVar("T")
 
 NO_CACHE_ENV = "{{ cookiecutter.__env_prefix }}_NO_PLUGIN_CACHE"
 SCHEMA = 1
@@ -65,30 +65,35 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def cached(
-    compute: Callable[[], tuple[Discovery, list[str]]], is_valid: Callable[[object], bool]
-) -> Discovery:
+    compute: Callable[[], tuple[T, list[str]]],
+    is_valid: Callable[[object], bool],
+    kind: str = "plugins",
+    depends_on: tuple[Any, ...] = (),
+) -> T:
     """Return the cached result of `compute`, or compute and store it.
 
-    `compute` returns the result and the folders whose changes make it stale;
-    `is_valid` tells whether a stored result has the shape its users rely on.
+    `compute` returns the result and the folders (or files) whose changes make it stale;
+    `is_valid` tells whether a stored result has the shape its users rely on. Each `kind`
+    of result has its own file; `depends_on` is what else the result is computed from.
     """
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return compute()[0]
-    path = cache_file()
+    path = cache_file(kind)
     if path is None:
         return compute()[0]  # no per-user cache folder
-    key = (SCHEMA, __version__, sys.executable, sys.version, _search_path())
-    result = _read(path, key)
-    if result is None or not is_valid(result):
-        started = time.time_ns()
-        before = {folder: _stamp(folder) for folder in sys.path}  # before the scan reads them
-        result, folders = compute()
-        _write(path, key, result, _settled(before, folders, started))
+    key = (SCHEMA, __version__, sys.executable, sys.version, _search_path(), depends_on)
+    stored = _read(path, key)
+    if stored is not None and is_valid(stored):
+        return stored  # type: ignore[return-value]  # is_valid checked its shape
+    started = time.time_ns()
+    before = {folder: _stamp(folder) for folder in sys.path}  # before the scan reads them
+    result, folders = compute()
+    _write(path, key, result, _settled(before, folders, started))
     return result
 
 
-def cache_file() -> str | None:
-    """Return the cache file for this interpreter and sys.path; None without a cache folder."""
+def cache_file(kind: str = "plugins") -> str | None:
+    """Return the `kind` of cache file for this interpreter and sys.path; None without a folder."""
     # A relative XDG_CACHE_HOME is invalid and must be ignored (XDG Base Directory spec);
     # LOCALAPPDATA (Windows) is held to the same rule, and so is the home folder: without
     # a passwd entry, "~" stays "~", and HOME may be empty or relative.
@@ -99,7 +104,7 @@ def cache_file() -> str | None:
         return None
     # Entries are keyed in full: two keys sharing a name cost a recomputation, never a wrong answer.
     digest = zlib.crc32(marshal.dumps((sys.executable, _search_path())))
-    return os.path.join(root, "{{ cookiecutter.host_slug }}", f"plugins-{digest:08x}.cache")
+    return os.path.join(root, "{{ cookiecutter.host_slug }}", f"{kind}-{digest:08x}.cache")
 
 
 def _search_path() -> tuple[str, ...]:
@@ -143,7 +148,7 @@ def _info(path: str) -> os.stat_result | None:
         return None
 
 
-def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
+def _read(path: str, key: tuple[Any, ...]) -> object:
     """Return the result stored in `path` if it is sound, ours and still fresh."""
     try:
         if not _private(os.path.dirname(path)):
@@ -166,7 +171,7 @@ def _read(path: str, key: tuple[Any, ...]) -> Discovery | None:
             return None
         if any(_stamp(folder) != stamp for folder, stamp in entry["stamps"]):
             return None
-        result: Discovery = entry["result"]  # its shape is checked by the caller's `is_valid`
+        result: object = entry["result"]  # its shape is checked by the caller's `is_valid`
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None  # missing or corrupt: compute afresh
     return result
@@ -194,7 +199,7 @@ def _foreign(info: os.stat_result) -> bool:
 
 
 def _write(
-    path: str, key: tuple[Any, ...], result: Discovery, stamps: list[tuple[str, int | None]] | None
+    path: str, key: tuple[Any, ...], result: object, stamps: list[tuple[str, int | None]] | None
 ) -> None:
     """Store `result` and its folders' `stamps` atomically; None: too recent to trust."""
     if stamps is None:

@@ -1,9 +1,12 @@
-"""The command line: ``{{ cookiecutter.host_slug }} plugins`` and ``run``{% if cookiecutter.install == "yes" %}, ``install`` and ``uninstall``{% endif %}{% if cookiecutter.search == "yes" %}, ``search``{% endif %}.
+"""The command line: ``{{ cookiecutter.host_slug }} plugins`` and {% if cookiecutter.contract == "hooks" %}``greet``{% else %}``run``{% endif %}{% if cookiecutter.install == "yes" %}, ``install`` and ``uninstall``{% endif %}{% if cookiecutter.search == "yes" %}, ``search``{% endif %}.
 
 :data:`COMMANDS` defines every command once, and argparse builds the parser from it.
-``--version`` and the commands with positional arguments only (``run NAME ARGS...``)
+``--version`` and the commands with positional arguments only ({% if cookiecutter.contract == "hooks" %}``greet NAME``{% else %}``run NAME ARGS...``{% endif %})
 are read from the same table without argparse, whose import alone costs 7.7 ms, most
-of a warm ``run`` (benchmarks/imports.py).
+of a warm {% if cookiecutter.contract == "hooks" %}``greet``{% else %}``run``{% endif %} (benchmarks/imports.py).
+{%- if cookiecutter.contract == "hooks" %} Any other command is one a plugin adds:
+``registry.py`` runs it.
+{%- endif %}
 """
 
 from __future__ import annotations
@@ -44,8 +47,12 @@ class Options:
 
     command: str
     debug: bool
+{%- if cookiecutter.contract == "hooks" %}
+    name: str  # greet
+{%- else %}
     name: str  # run
     args: list[str]  # run
+{%- endif %}
     json: bool  # plugins{% if cookiecutter.search == "yes" %}, search{% endif %}
 {%- if cookiecutter.search == "yes" %}
     index_url: str | None  # search
@@ -68,8 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args in (["--version"], ["--debug", "--version"]):
             print(f"{PROG} {__version__}")
             return 0
+{%- if cookiecutter.contract == "hooks" %}
+        command = args[1:2] if args[:1] == ["--debug"] else args[:1]
+        if command and command[0] not in COMMANDS and not command[0].startswith("-"):
+            from .registry import run_command
+
+            rest = args[args.index(command[0]) + 1 :]
+            debug = args[:1] == ["--debug"] or _debug_env()
+            return run_command(command[0], rest, list(COMMANDS), debug=debug)
+{%- endif %}
         options = fast_parse(args) or parser().parse_args(args, namespace=Options())
-        options.debug = options.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+        options.debug = options.debug or _debug_env()
         return COMMANDS[options.command]["handler"](options)
     except KeyboardInterrupt:
         return 130
@@ -80,6 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         except BrokenPipeError:
             _pipe_closed()
+
+
+def _debug_env() -> bool:
+    """Tell whether the environment asks for tracebacks."""
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _pipe_closed() -> int:
@@ -159,7 +180,9 @@ def parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, spec in COMMANDS.items():
         command = commands.add_parser(name, help=spec["help"])
+{%- if cookiecutter.contract == "command" %}
         command.lists_plugins = name == "run"
+{%- endif %}
         for flag, settings in spec["arguments"]:
             command.add_argument(flag, **settings)
     return parser
@@ -170,7 +193,37 @@ def bootstrap_command() -> str:
     return BOOTSTRAP_COMMAND
 
 
-def _plugins_help() -> str:
+{% if cookiecutter.contract == "hooks" %}def _plugins_help() -> str:
+    """Describe the commands plugins add, for ``--help``{% if cookiecutter.cache == "yes" %}: warm, from the cache alone{% endif %}."""
+    from .display import for_terminal
+    from .loading import discover
+    from .registry import commands
+
+    added = commands()
+    if not added:
+        start = "Start one with (add plugin_name=<name>):"
+        if discover():
+            return f"commands from plugins: none. {start}\n  {bootstrap_command()}\n"
+        return f"plugins: none installed. {start}\n  {bootstrap_command()}\n"
+    width = max(len(command) for command in added)
+    lines = [
+        for_terminal(f"  {command.ljust(width)}  {text} (plugin {plugin})")
+        for command, (plugin, text) in sorted(added.items())
+    ]
+    return "commands from plugins:\n" + "\n".join(lines) + "\n"
+
+
+def _greet(options: Options) -> int:
+    """``greet NAME``: print the greetings of every plugin that implements the greet hook."""
+    from .contract import greetings
+    from .display import for_terminal
+    from .registry import load_implementing, report_failures
+
+    load_implementing("greet")
+    for greeting in greetings(options.name):
+        print(for_terminal(greeting))
+    return report_failures(options.debug)
+{%- else %}def _plugins_help() -> str:
     """Describe the discovered plugins for ``--help``; discovery imports none of them."""
     from .display import for_terminal
     from .loading import discover
@@ -199,6 +252,7 @@ def _run(options: Options) -> int:
     from .loading import run
 
     return run(options.name, lambda plugin: call(plugin, options.args), debug=options.debug)
+{%- endif %}
 
 
 def _plugins(options: Options) -> int:
@@ -403,13 +457,24 @@ _FORCE_HELP = "change the environment even if uv tool or pipx manages it"
 
 
 #: Every command: its help, its arguments as argparse takes them, and what runs it.
+{%- if cookiecutter.contract == "hooks" %}
+#: The contract is exposed by ``greet`` and the commands plugins add (``registry.py``).
+{%- else %}
 #: The contract is exposed by ``run`` alone: change it there when the contract changes.
+{%- endif %}
 COMMANDS: dict[str, Command] = {
     "plugins": {
         "help": "list the discovered plugins",
         "arguments": [("--json", {"action": "store_true", "help": "print a JSON array"})],
         "handler": _plugins,
     },
+{%- if cookiecutter.contract == "hooks" %}
+    "greet": {
+        "help": "print every plugin's greeting",
+        "arguments": [("name", {"metavar": "NAME", "help": "who to greet"})],
+        "handler": _greet,
+    },
+{%- else %}
     "run": {
         "help": "run a plugin",
         "arguments": [
@@ -418,6 +483,7 @@ COMMANDS: dict[str, Command] = {
         ],
         "handler": _run,
     },
+{%- endif %}
 {%- if cookiecutter.search == "yes" %}
     "search": {
         "help": "find plugins on a package index",

@@ -4,7 +4,8 @@ What a plugin must provide, and how it is called, is the contract's business
 (``contract.py``): this module only asks it. What it offers a command is free of the
 contract: :func:`discover`, :func:`disabled_reason` (the switches), :func:`load`,
 :func:`contained` (a call of plugin code, contained) and :func:`report_failure` (the
-one-line report), and :func:`run` and :func:`report`, built from them.
+one-line report), and {% if cookiecutter.contract == "hooks" %}:func:`enabled` (the plugins a command may load)
+and{% else %}:func:`run` and{% endif %} :func:`report`, built from them.
 
 Every plugin is imported at most once, and only when a command needs it. A plugin
 that fails to import, breaks the contract or targets another API version is
@@ -121,7 +122,15 @@ def load(found: Found) -> Plugin:
     return contained(found, contract.CHECKING, contract.check, plugin)
 
 
-def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int:
+{% if cookiecutter.contract == "hooks" %}def enabled() -> list[Found]:
+    """Return the discovered plugins that the switches let load, by name."""
+    plugins = discover()
+    return [
+        found
+        for name, found in sorted(plugins.items())
+        if not switched_off_by(name, found["distribution"])
+    ]
+{%- else %}def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int:
     """Load plugin `name`, hand it to `call` and return the exit code `call` returns.
 
     `call` is how a command uses a plugin (see contract.call). A plugin that is
@@ -142,6 +151,7 @@ def run(name: str, call: Callable[[Plugin], int], *, debug: bool = False) -> int
         return contained(found, contract.CALLING, call, load(found))
     except PluginError as exc:
         return report_failure(exc, debug)
+{%- endif %}
 
 
 def report() -> list[Report]:
@@ -238,13 +248,22 @@ def _report(found: Found) -> Report:
     from contextlib import redirect_stdout
 
     status, error, summary = "ok", None, ""
+{%- if cookiecutter.contract == "hooks" %}
+    hooks: list[str] = []
+{%- endif %}
     reason = disabled_reason(found["name"], found["distribution"])
     if reason:
         status, error = "disabled", reason
     else:
         try:
             with redirect_stdout(sys.stderr):
+{%- if cookiecutter.contract == "hooks" %}
+                plugin = load(found)
+                summary = contained(found, contract.DESCRIBING, contract.describe, plugin)
+                hooks = contained(found, contract.CHECKING, contract.implemented, plugin)
+{%- else %}
                 summary = contained(found, contract.DESCRIBING, contract.describe, load(found))
+{%- endif %}
         except IncompatibleError as exc:
             status, error = "incompatible", str(exc)
         except PluginError as exc:
@@ -257,6 +276,9 @@ def _report(found: Found) -> Report:
         "error": error,
         "switch": switched_off_by(found["name"], found["distribution"]),
         "summary": summary,
+{%- if cookiecutter.contract == "hooks" %}
+        "hooks": hooks,
+{%- endif %}
         "location": found["location"],
     }
 

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
         error: str | None
         switch: str | None  # the variable that switched it off, if one did
         summary: str
+{%- if cookiecutter.contract == "hooks" %}
+        hooks: list[str]  # the hooks it implements, once loaded
+{%- endif %}
         location: str
 
 

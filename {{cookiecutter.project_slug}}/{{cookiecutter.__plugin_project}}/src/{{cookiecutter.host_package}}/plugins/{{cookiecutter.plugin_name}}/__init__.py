@@ -1,1 +1,1 @@
-{% include "plugin_module.py.j2" %}
+{% include "plugin_module_hooks.py.j2" if cookiecutter.contract == "hooks" else "plugin_module.py.j2" %}
