@@ -190,8 +190,8 @@ def time_rounds(
 ) -> dict[str, list[float]]:
     """Time each command once per round, in a rotated order; return milliseconds.
 
-    ``cold`` runs with a cache folder of its own in `cold`, new each round, so that
-    every sample is a first start: it discovers and writes the cache.
+    A command named ``cold...`` runs with a cache folder of its own in `cold`, new each
+    round, so that every sample is a first start: it discovers and writes the cache.
     """
     names = list(commands)
     samples: dict[str, list[float]] = {name: [] for name in names}
@@ -199,7 +199,7 @@ def time_rounds(
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
             envs = env
-            if name == "cold":
+            if name.startswith("cold"):
                 cold.mkdir(parents=True, exist_ok=True)
                 envs = {**env, "XDG_CACHE_HOME": tempfile.mkdtemp(dir=cold, prefix="round-")}
             start = time.perf_counter_ns()

@@ -72,14 +72,14 @@ CONTRACT_EDITS = [
         '        raise PluginError("breaks the plugin contract: it has no transform(text) function")',
     ),
     (
-        re.compile(r"def call\(plugin: Plugin, args: list\[str\]\) -> int:.*?\n\n\ndef exit_code", re.S),
+        re.compile(r"def call\(plugin: Plugin, args: list\[str\]\) -> int:.*?\n\n\n", re.S),
         "def call(plugin: Plugin, text: str) -> int:\n"
         '    """Print what the plugin\'s ``transform(text)`` returns; raise PluginError unless it is text."""\n'
         "    result: object = plugin.transform(text)\n"
         "    if not isinstance(result, str):\n"
         '        raise PluginError(f"breaks the plugin contract: transform() returned {_brief(result)}")\n'
         "    print(result)\n"
-        "    return 0\n\n\ndef exit_code",
+        "    return 0\n\n\n",
     ),
 ]
 
@@ -206,3 +206,140 @@ def test_a_contract_change_touches_only_the_files_the_readme_lists(
     reports = venv.plugins("my-app")
     assert reports["shout"]["status"] == reports["hello"]["status"] == "ok", reports
     assert venv.host("my-app", "apply", "shout", "quiet please").stdout == "QUIET PLEASE\n"
+
+
+# The hooks drill: starting from contract=hooks, a host author adds a third hook (farewell,
+# behind a `farewell NAME` command) and gives greet a second argument, as the host README's
+# "Changing the plugin contract" says: hookspecs.py, contract.py, cli.py, tests/test_contract.py,
+# and the fork's two plugin partials.
+HOOKSPECS_EDITS = [
+    ("def greet(name: str) -> str | None:", "def greet(name: str, punctuation: str) -> str | None:"),
+    (
+        re.compile(r"\Z"),
+        "\n\n@hookspec\ndef farewell(name: str) -> str | None:\n"
+        '    """Return a farewell for `name`, or None; ``farewell NAME`` prints them all."""\n',
+    ),
+]
+HOOKS_CONTRACT_EDITS = [
+    (
+        '    "greet": ("a str or None", lambda result: result is None or type(result) is str),\n',
+        '    "greet": ("a str or None", lambda result: result is None or type(result) is str),\n'
+        '    "farewell": ("a str or None", lambda result: result is None or type(result) is str),\n',
+    ),
+    (
+        re.compile(r"def greetings\(name: str\) -> list\[str\]:.*?\n\n\n", re.S),
+        "def greetings(name: str, punctuation: str) -> list[str]:\n"
+        '    """Call the greet hook of the registered plugins; return their greetings in call order."""\n'
+        "    results = manager().hook.greet(name=name, punctuation=punctuation)\n"
+        "    return [greeting for greeting in results if greeting is not None]\n\n\n"
+        "def farewells(name: str) -> list[str]:\n"
+        '    """Call the farewell hook of the registered plugins; return their farewells in call order."""\n'
+        "    return [text for text in manager().hook.farewell(name=name) if text is not None]\n\n\n",
+    ),
+]
+HOOKS_CLI_EDITS = [
+    ("    for greeting in greetings(options.name):", '    for greeting in greetings(options.name, "!"):'),
+    ("    name: str  # greet\n", "    name: str  # greet, farewell\n"),
+    (
+        '        "handler": _greet,\n    },\n',
+        '        "handler": _greet,\n    },\n'
+        '    "farewell": {\n'
+        '        "help": "print every plugin\'s farewell",\n'
+        '        "arguments": [("name", {"metavar": "NAME", "help": "who to bid farewell"})],\n'
+        '        "handler": _farewell,\n'
+        "    },\n",
+    ),
+    (
+        "    return report_failures(options.debug)\n",
+        "    return report_failures(options.debug)\n\n\n"
+        "def _farewell(options: Options) -> int:\n"
+        '    """``farewell NAME``: print the farewells of every plugin that implements the farewell hook."""\n'
+        "    from .contract import farewells\n"
+        "    from .display import for_terminal\n"
+        "    from .registry import load_implementing, report_failures\n\n"
+        '    load_implementing("farewell")\n'
+        "    for text in farewells(options.name):\n"
+        "        print(for_terminal(text))\n"
+        "    return report_failures(options.debug)\n",
+    ),
+]
+HOOKS_TEST_CONTRACT_EDITS = [
+    (
+        '@hookimpl\ndef greet(name):\n    return f"{NAME} greets {name}"\n"""',
+        '@hookimpl\ndef greet(name, punctuation):\n    return f"{NAME} greets {name}{punctuation}"\n\n\n'
+        '@hookimpl\ndef farewell(name):\n    return f"{NAME} bids {name} farewell"\n"""',
+    ),
+    (
+        '    assert reports["alpha"]["hooks"] == ["greet", "register_commands"]',
+        '    assert reports["alpha"]["hooks"] == ["farewell", "greet", "register_commands"]',
+    ),
+    (
+        re.compile(r"\Z"),
+        "\n\ndef test_farewell_combines_every_plugin(site: Site, run_host: RunHost) -> None:\n"
+        '    site.add("alpha")\n'
+        '    site.add("beta")\n'
+        '    result = run_host("farewell", "Ada", alone=True)\n'
+        "    assert result.returncode == 0, result.stderr\n"
+        '    assert result.stdout == "alpha bids Ada farewell\\nbeta bids Ada farewell\\n"\n'
+        '    assert run_host(COMMAND, "Ada", alone=True).stdout.splitlines()[0] == "alpha greets Ada!"\n',
+    ),
+]
+HOOKS_PLUGIN_MODULE_EDITS = [
+    (
+        "@hookimpl\ndef greet(name: str) -> str:\n",
+        "@hookimpl\ndef farewell(name: str) -> str:\n"
+        '    """Give ``farewell`` this plugin\'s farewell."""\n'
+        '    return f"Farewell, {name}!"\n\n\n'
+        "@hookimpl\ndef greet(name: str, punctuation: str) -> str:\n",
+    ),
+]
+HOOKS_PLUGIN_TEST_EDITS = [
+    ('    assert greet("Ada") == greeting("Ada")\n', '    assert greet("Ada", "!") == greeting("Ada")\n'),
+    (
+        '    expected = [{{ \'"greet", \' if example }}"register_commands"]',
+        '    expected = [{{ \'"farewell", "greet", \' if example }}"register_commands"]',
+    ),
+]
+
+
+def test_a_hook_change_touches_at_most_four_host_files(tmp_path: Path, wheelhouse: Path) -> None:
+    """In one style (the hooks do not depend on it): a third hook, and a hook's arguments changed."""
+    fork = copy_template(tmp_path / "fork")
+    edit(fork / "templates" / "plugin_module_hooks.py.j2", HOOKS_PLUGIN_MODULE_EDITS)
+    edit(fork / "templates" / "plugin_tests_hooks.py.j2", HOOKS_PLUGIN_TEST_EDITS)
+    partials = {"templates/plugin_module_hooks.py.j2", "templates/plugin_tests_hooks.py.j2"}
+    assert changed(fork) == partials
+    commit(fork, "our plugins bid farewell")
+
+    sh(sys.executable, "-m", "cookiecutter", "--no-input", fork, "-o", tmp_path, "contract=hooks")
+    workspace = tmp_path / "my-app"
+    host, package = workspace / "my-app", workspace / "my-app" / "src" / "my_app"
+    readme = (host / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Changing the plugin contract", 1)[1].split("\n## ", 1)[0]
+    listed = ["src/my_app/hookspecs.py", "src/my_app/contract.py", "src/my_app/cli.py", "tests/test_contract.py"]
+    for path in listed:
+        assert path in section, f"the README's section lists {path}"
+    sh(*GIT, "init", "-q", cwd=workspace)
+    commit(workspace, "baked")
+    edit(package / "hookspecs.py", HOOKSPECS_EDITS)
+    edit(package / "contract.py", HOOKS_CONTRACT_EDITS)
+    edit(package / "cli.py", HOOKS_CLI_EDITS)
+    edit(host / "tests" / "test_contract.py", HOOKS_TEST_CONTRACT_EDITS)
+    touched = changed(workspace)
+    assert touched == {f"my-app/{path}" for path in listed}, "four host files, and the two partials"
+    print(f"hooks drill: {len(touched)} host files and {len(partials)} partials")
+
+    plugin = workspace / "my-app-hello"
+    for dist in (host, plugin):
+        sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=dist)
+        sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=dist)
+        mypy = (sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull)
+        sh(*mypy, "src", "tests", cwd=dist, env={**os.environ, "MYPYPATH": str(host / "src")})
+    venv = Venv(tmp_path / "venv", tmp_path / "cache")
+    with timed("hooks drill installs"):
+        venv.pip("install", "-e", host, "-e", plugin, "pytest")
+    for dist in (host, plugin):
+        suite = venv.run(venv.python, "-m", "pytest", *SUITE, cwd=dist)
+        assert_suite_passed(suite, HOST_SKIPS if dist == host else ())
+    assert venv.host("my-app", "farewell", "Ada").stdout == "Farewell, Ada!\n"
+    assert venv.host("my-app", "greet", "Ada").stdout.startswith("Hello, Ada!")

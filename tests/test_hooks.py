@@ -21,6 +21,7 @@ DEFAULTS = {
     "host_slug": "my-app",
     "host_package": "my_app",
     "discovery": "entry-point",
+    "contract": "command",
     "plugin_name": "hello",
     "project_slug": "my-app",
     "description": "A tool.",
@@ -93,6 +94,7 @@ BAD = [
     ("license", "GPL", "choose one of MIT, Apache-2.0, BSD-3-Clause"),
     ("scaffold", "everything", "choose one of host-and-plugin, plugin-only"),
     ("discovery", "magic", "choose one of entry-point, naming-convention, namespace-package"),
+    ("contract", "plugins", "choose one of command, hooks"),
     ("python_requires", "3.9", "3.10 to 3.14"),
     *((extra, "maybe", "choose one of yes, no") for extra in extras()),
     ("git_init", "maybe", "choose one of yes, no"),
@@ -107,7 +109,7 @@ def test_defaults_are_valid() -> None:
 
 
 def test_choices_are_the_lists_of_cookiecutter_json() -> None:
-    assert set(CHOICES) == {"scaffold", "discovery", "license", "git_init", *extras()}
+    assert set(CHOICES) == {"scaffold", "discovery", "contract", "license", "git_init", *extras()}
     assert CHOICES["discovery"] == ["entry-point", "naming-convention", "namespace-package"]
 
 

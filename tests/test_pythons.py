@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Baked, sh, timed
+from conftest import Baked, bake, sh, timed
 from wheelhouse import SUPPORTED_PYTHONS as SUPPORTED
 
 
@@ -72,17 +72,38 @@ def test_the_generated_suites_pass_on_every_python(
         pytest.skip(f"no other Python of {', '.join(SUPPORTED)} found under $PYENV_ROOT or on PATH")
     if tuple(map(int, version.split("."))) < tuple(map(int, baked.context["python_requires"].split("."))):
         pytest.skip(f"the bake requires Python {baked.context['python_requires']}+")
+    wheels = [baked.build(baked.host_dir)[1], baked.build(baked.plugin_dir)[1]]
+    suites_pass(version, wheels, [baked.host_dir, baked.plugin_dir], baked.style, wheelhouse, tmp_path)
+
+
+@pytest.mark.parametrize("version", list(PYTHONS) or [pytest.param(None, id="none-found")])
+def test_a_hooks_host_passes_its_suites_on_every_python(
+    version: str | None, cookies: object, wheelhouse: Path, tmp_path: Path
+) -> None:
+    """contract=hooks in one style: its code and pluggy's do not depend on the style."""
+    if version is None:
+        pytest.skip(f"no other Python of {', '.join(SUPPORTED)} found under $PYENV_ROOT or on PATH")
+    project = bake(cookies, contract="hooks")
+    dists = [project / "my-app", project / "my-app-hello"]
+    for dist in dists:
+        sh(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist", dist)
+    suites_pass(version, list((tmp_path / "dist").glob("*.whl")), dists, "hooks", wheelhouse, tmp_path)
+
+
+def suites_pass(
+    version: str, wheels: list[Path], dists: list[Path], label: str, wheelhouse: Path, tmp_path: Path
+) -> None:
+    """Install `wheels` in a fresh venv of Python `version`, offline; run each of `dists`' suites there."""
     venv = tmp_path / "venv"
     sh(PYTHONS[version], "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
-    wheels = [baked.build(baked.host_dir)[1], baked.build(baked.plugin_dir)[1]]
     offline = ("--no-index", "--find-links", str(wheelhouse), "--disable-pip-version-check", "-q")
-    with timed(f"install on Python {version} ({baked.style})"):
+    with timed(f"install on Python {version} ({label})"):
         sh(sys.executable, "-m", "pip", "--python", python, "install", *wheels, "pytest", *offline)
     env = {key: value for key, value in os.environ.items() if not re.match(r"PYTHON|VIRTUAL_ENV", key)}
     env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
-    for dist in (baked.host_dir, baked.plugin_dir):
-        with timed(f"{dist.name} suite on Python {version} ({baked.style})"):
+    for dist in dists:
+        with timed(f"{dist.name} suite on Python {version} ({label})"):
             result = sh(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=dist, env=env, check=False)
         summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
         assert result.returncode == 0, f"{dist.name} on Python {version}:\n{result.stdout}\n{result.stderr}"

@@ -42,16 +42,26 @@ def test_records_import_nothing_of_the_host() -> None:
 
 
 def contract_names() -> set[str]:
-    """Return what a plugin provides, as the contract's Plugin protocol declares it."""
+    """Return what a plugin provides, as the contract's Plugin protocol{% if cookiecutter.contract == "hooks" %} and hookspecs.py declare{% else %} declares{% endif %} it."""
     tree = ast.parse((PACKAGE / "contract.py").read_text(encoding="utf-8"))
     plugin = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "Plugin")
     names = {n.name for n in plugin.body if isinstance(n, ast.FunctionDef)}
     names |= {ast.unparse(n.target) for n in plugin.body if isinstance(n, ast.AnnAssign)}
     assert names, "the contract's Plugin protocol declares nothing"
+{%- if cookiecutter.contract == "hooks" %}
+    specs = ast.parse((PACKAGE / "hookspecs.py").read_text(encoding="utf-8"))
+    hooks = {
+        node.name
+        for node in specs.body
+        if isinstance(node, ast.FunctionDef) and "hookspec" in map(ast.unparse, node.decorator_list)
+    }
+    assert hooks, "hookspecs.py declares no hook"
+    names |= hooks
+{%- endif %}
     return names
 
 
-@pytest.mark.parametrize("module", sorted(set(GRAPH) - {"contract", "cli"}))
+@pytest.mark.parametrize("module", sorted(set(GRAPH) - {"contract", "cli"{% if cookiecutter.contract == "hooks" %}, "hookspecs"{% endif %}}))
 def test_only_the_contract_and_the_cli_name_the_contract(module: str) -> None:
     """No other module reads a plugin's attributes, by name or by string."""
     names = contract_names()
