@@ -42,7 +42,7 @@ def test_records_import_nothing_of_the_host() -> None:
 
 
 def contract_names() -> set[str]:
-    """Return what a plugin provides, as the contract's Plugin protocol{% if cookiecutter.contract == "hooks" %} and hookspecs.py declare{% else %} declares{% endif %} it."""
+    """Return what a plugin provides: the contract's Plugin protocol{% if cookiecutter.contract == "hooks" %}, and the hooks{% endif %}."""
     tree = ast.parse((PACKAGE / "contract.py").read_text(encoding="utf-8"))
     plugin = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "Plugin")
     names = {n.name for n in plugin.body if isinstance(n, ast.FunctionDef)}
