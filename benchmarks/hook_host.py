@@ -16,7 +16,7 @@ It times whole processes, each once per round in a rotated order: ``--version``,
 
 Usage::
 
-    python benchmarks/hooks.py [--styles S ...] [--unrelated N] [--plugins M] [--rounds R]
+    python benchmarks/hook_host.py [--styles S ...] [--unrelated N] [--plugins M] [--rounds R]
         [--json PATH] [--work DIR] [--readme README.md]
 """
 
