@@ -34,9 +34,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(folder) for folder in (HERE, HERE.parent / "tests") if str(folder) not in sys.path]
 
-from helpers import PACKAGE, ROOT, SLUG, entry_point_group, plugin_package, styles  # noqa: E402
+from helpers import PACKAGE, ROOT, SLUG, entry_point_group, styles  # noqa: E402
 from startup import SEEDS, Phases, _check, _environment, create_venv, pip_install, settle, time_rounds  # noqa: E402
-from wheels import GENERATOR, host_wheels, unrelated_wheels, write_wheel  # noqa: E402
+from wheels import host_wheels, plugin_wheels, unrelated_wheels  # noqa: E402
 
 DEFAULT_WORK = Path(tempfile.gettempdir()) / "plugin-host-hooks-bench"
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "hooks-latest.json"
@@ -118,21 +118,6 @@ def plugin_source(index: int) -> str:
     return source
 
 
-def plugin_wheels(style: str, work: Path, count: int) -> list[Path]:
-    """Return `count` wheels of hooks plugins of `style`, writing the missing ones."""
-    folder = work / f"hooks-crowd-{GENERATOR}" / style
-    folder.mkdir(parents=True, exist_ok=True)
-    wheels = []
-    for i in range(count):
-        name, module = f"{SLUG}-p{i}", plugin_package(style, PACKAGE, f"p{i}")
-        entry_points = f"[{entry_point_group(PACKAGE)}]\np{i} = {module}\n" if style == "entry-point" else ""
-        path = folder / f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
-        wheels.append(path)
-        if not path.exists():
-            write_wheel(path, name, {f"{module}.py": plugin_source(i)}, entry_points, f"Benchmark plugin p{i}.")
-    return wheels
-
-
 def dependency_wheels(work: Path) -> Path:
     """Return a folder with the wheel of the host's one dependency, pluggy, fetched once."""
     folder = work / "dependencies"
@@ -152,7 +137,8 @@ def measure(style: str, unrelated: int, plugins: int, rounds: int, work: Path) -
     with phases("install"):
         deps = dependency_wheels(work)
         venv = create_venv(label / "venv", sys.executable, [*wheels, "--find-links", deps])  # type: ignore[list-item]
-        installed = pip_install(venv, [*unrelated_wheels(work, unrelated), *plugin_wheels(style, work, plugins)])
+        crowd = plugin_wheels(style, work, plugins, plugin_source, "hooks-crowd")
+        installed = pip_install(venv, [*unrelated_wheels(work, unrelated), *crowd])
     hand = label / "hand.py"
     hand.write_text(hand_host(style), encoding="utf-8")
     app, python = str(venv.script(SLUG)), str(venv.python)

@@ -13,6 +13,7 @@ import importlib.util
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,14 +157,20 @@ def unrelated_wheels(work: Path, count: int) -> list[Path]:
     return wheels
 
 
-def plugin_wheels(style: str, work: Path, count: int) -> list[Path]:
-    """Return `count` wheels of extra plugins of `style`, writing the missing ones."""
-    folder = work / f"crowd-{GENERATOR}" / style
+def plugin_wheels(
+    style: str, work: Path, count: int, source: Callable[[int], str] | None = None, kind: str = "crowd"
+) -> list[Path]:
+    """Return `count` wheels of extra plugins of `style`, writing the missing ones.
+
+    `source` gives plugin i's module (default: the command contract's); `kind` names the
+    folder the wheels are kept in, so that other sources keep theirs apart.
+    """
+    folder = work / f"{kind}-{GENERATOR}" / style
     folder.mkdir(parents=True, exist_ok=True)
     wheels = []
     for i in range(count):
         name, module = f"{SLUG}-p{i}", plugin_package(style, PACKAGE, f"p{i}")
-        files = {f"{module}.py": _plugin_source(f"p{i}")}
+        files = {f"{module}.py": source(i) if source else _plugin_source(f"p{i}")}
         entry_points = f"[{entry_point_group(PACKAGE)}]\np{i} = {module}\n" if style == "entry-point" else ""
         path = folder / f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
         wheels.append(path)
