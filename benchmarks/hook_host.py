@@ -128,14 +128,19 @@ def dependency_wheels(work: Path) -> Path:
     return folder
 
 
-def measure(style: str, unrelated: int, plugins: int, rounds: int, work: Path) -> dict[str, Any]:
-    """Build the venv for `style`, then time every command; return medians and ratios."""
+def measure(
+    style: str, unrelated: int, plugins: int, rounds: int, work: Path, deps: Path | None = None
+) -> dict[str, Any]:
+    """Build the venv for `style`, then time every command; return medians and ratios.
+
+    `deps` is a folder holding a pluggy wheel (default: one fetched once into `work`).
+    """
     phases = Phases()
     label = work / f"{style}-n{unrelated}-m{plugins}"
     with phases("bake, build"):
         wheels = host_wheels(style, work, answers={"contract": "hooks"})
     with phases("install"):
-        deps = dependency_wheels(work)
+        deps = deps or dependency_wheels(work)
         venv = create_venv(label / "venv", sys.executable, [*wheels, "--find-links", deps])  # type: ignore[list-item]
         crowd = plugin_wheels(style, work, plugins, plugin_source, "hooks-crowd")
         installed = pip_install(venv, [*unrelated_wheels(work, unrelated), *crowd])

@@ -93,3 +93,17 @@ def test_the_readme_tables_come_from_one_run(startup: object, tmp_path: Path) ->
         assert "| 11.0 | 30.0 |" in row and "| 3.00 |" in row  # cold, and cold/cli beside run/cli
     growth = next(line for line in block.splitlines() if line.startswith("| style | run ms"))
     assert "cold ms, N = 0 / 1000" in growth and "cold/cli, N = 0 / 1000" in growth
+
+
+def test_the_hooks_benchmark_runs_both_hosts(tmp_path: Path, wheelhouse: Path) -> None:
+    """A smoke run of benchmarks/hook_host.py: every command of both hosts exits 0 in every
+    round (time_rounds raises otherwise), and each ratio of the table is reported. The
+    ratios themselves are the full run's business (README), not a test's."""
+    spec = importlib.util.spec_from_file_location("hook_host", ROOT / "benchmarks" / "hook_host.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with timed("hooks benchmark, quick"):
+        result = module.measure("entry-point", 5, 8, 2, tmp_path / "work", deps=wheelhouse)
+    assert set(result["ratios"]) == {f"{a}/{b}" for a, b in module.RATIOS}
+    assert all(value > 0 for value in result["median_ms"].values())
