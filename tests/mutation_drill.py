@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "{{cookiecutter.project_slug}}/{{cookiecutter.host_slug}}"
 SRC = HOST + "/src/{{cookiecutter.host_package}}"
+# What both contracts share of contract.py: the API version check and the exit codes.
+COMMON = "templates/contract_common.py.j2"
 HOST_SUITE = "tests/test_install.py::test_generated_host_test_suite_passes"
 
 # name -> (what the defect is, [(file, text to find, what to put instead)], the tests that must fail)
@@ -84,7 +86,7 @@ DEFECTS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
     "cache-key": (
         "sys.path dropped from the cache key",
         [
-            (SRC + "/cache.py", "sys.version, _search_path())", "sys.version)"),
+            (SRC + "/cache.py", "sys.version, _search_path(), depends_on)", "sys.version, depends_on)"),
             (SRC + "/cache.py", "marshal.dumps((sys.executable, _search_path()))", "marshal.dumps(sys.executable)"),
         ],
         [HOST_SUITE + "[entry-point]"],
@@ -102,7 +104,7 @@ DEFECTS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
     ),
     "api-check-skipped": (
         "the API-version check skipped",
-        [(SRC + "/contract.py", "if api_version is not None and api_version != PLUGIN_API_VERSION:", "if False:")],
+        [(COMMON, "if api_version is not None and api_version != PLUGIN_API_VERSION:", "if False:")],
         [HOST_SUITE + "[naming-convention]"],
     ),
     "working-directory": (
@@ -122,7 +124,7 @@ DEFECTS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
     ),
     "exit-code": (
         "run() results outside 0-255 taken as exit codes",
-        [(SRC + "/contract.py", "return code if 0 <= code <= 255 else None", "return code")],
+        [(COMMON, "return code if 0 <= code <= 255 else None", "return code")],
         [HOST_SUITE + "[namespace-package]"],
     ),
     "namespace-init": (

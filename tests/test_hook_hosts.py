@@ -1,16 +1,17 @@
 """Hook hosts (contract=hooks) with plugins their authors made: by the printed command, and by hand.
 
-In every style: the hooks host and its example plugin are built and installed; a plugin is
-baked through the host README's printed command (it carries ``contract=hooks``), built and
-tested; a plugin is written by hand from the host README alone, with pluggy's own marker,
-and built with flit-core; and a plugin that raises in every hook is installed beside them.
-Each is found, its hooks run, and the raising one leaves the others' commands and results
-in place.
+In every style: the hooks host and its example plugin are built and installed; a plugin
+is baked through the host README's printed command (it carries ``contract=hooks``),
+checked with ruff and mypy --strict, built and tested; a plugin is written by hand from
+the host README alone, with pluggy's own marker, and built with flit-core; and a plugin
+that raises in every hook is installed beside them. Each is found, its hooks run, and
+the raising one leaves the others' commands and results in place.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -76,6 +77,10 @@ def test_plugins_made_by_the_printed_command_and_by_hand_run_their_hooks(
     weather = run_printed_command(readme, project.parent, "plugin_name=weather")
     answers = json.loads((weather / ".cookiecutter.json").read_text())["cookiecutter"]
     assert answers["contract"] == "hooks", "the printed command makes hooks plugins"
+    sh(sys.executable, "-m", "ruff", "check", "--no-cache", ".", cwd=weather)
+    sh(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", ".", cwd=weather)
+    mypy = (sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "src", "tests")
+    sh(*mypy, cwd=weather, env={**os.environ, "MYPYPATH": str(host / "src")})
     shout, raising = tmp_path / "my-app-shout", tmp_path / "my-app-raising"
     write_flit_plugin(shout, style, "shout", readme_example(readme))
     write_flit_plugin(raising, style, "raising", RAISING)
