@@ -61,6 +61,8 @@ RULES: dict[str, tuple[str, str]] = {
 }
 MAX_LENGTH = 200
 MODULE_NAMES = ("host_package", "plugin_name")
+# The commands of a hooks host, which a plugin's command (named after the plugin) cannot be.
+HOOKS_HOST_COMMANDS = ("plugins", "greet", "search", "install", "uninstall")
 DISTRIBUTION_NAMES = ("host_slug", "project_slug")
 # What an environment relies on, and must not be replaced by installing a host or plugin.
 TOOLS = frozenset(
@@ -143,6 +145,8 @@ def reason(variable: str, value: object, answers: Answers) -> str | None:
         return f"installing it would replace {value}, which environments rely on"
     if variable == "plugin_name" and value in (answers.get("host_package"), "plugins"):
         return f"it collides with the host's names ({answers.get('host_package')!r}, 'plugins')"
+    if variable == "plugin_name" and answers.get("contract") == "hooks" and value in HOOKS_HOST_COMMANDS:
+        return f"with contract=hooks it names the plugin's command, and the host has its own {value!r}"
     if variable == "project_slug":
         if answers.get("scaffold") == "host-and-plugin" and value != answers.get("host_slug"):
             return (

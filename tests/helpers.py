@@ -68,7 +68,8 @@ def combinations(template: Path = ROOT) -> dict[str, dict[str, str]]:
 
     Every scaffold is baked with every discovery style and every contract; every value of
     every other choice is spread over the rows, so that each contract meets each of its
-    values, and each scaffold's first row is all defaults. A new choice, or a new value of one, is baked without editing this.
+    values, and each scaffold's first row is all defaults. A new choice, or a new value of
+    one, is baked without editing this.
     """
     options = choices(template)
     crossed = {name: options[name] for name in CROSSED}
@@ -100,6 +101,10 @@ REFUSED: dict[str, tuple[dict[str, str], str]] = {
         "with scaffold=plugin-only it names the new plugin, so it must differ from host_slug",
     ),
     "plugin-named-after-the-host-package": ({"plugin_name": "my_app"}, "it collides with the host's names"),
+    "hooks-plugin-named-after-a-host-command": (
+        {"contract": "hooks", "plugin_name": "greet"},
+        "with contract=hooks it names the plugin's command",
+    ),
     "plugin-named-plugins-in-the-namespace": (
         {"discovery": "namespace-package", "plugin_name": "plugins"},
         "it collides with the host's names",
