@@ -81,13 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
 {%- endif %}
 {%- if cookiecutter.contract == "hooks" %}
-        command = args[1:2] if args[:1] == ["--debug"] else args[:1]
-        if command and command[0] not in COMMANDS and not command[0].startswith("-"):
+        debug = args[:1] == ["--debug"]
+        words = args[1:] if debug else args
+        if words and words[0] not in COMMANDS and not words[0].startswith("-"):
             from .registry import run_command
 
-            rest = args[args.index(command[0]) + 1 :]
-            debug = args[:1] == ["--debug"] or _debug_env()
-            return run_command(command[0], rest, list(COMMANDS), debug=debug)
+            return run_command(words[0], words[1:], list(COMMANDS), debug=debug or _debug_env())
 {%- endif %}
         options = fast_parse(args) or parser().parse_args(args, namespace=Options())
         options.debug = options.debug or _debug_env()

@@ -47,6 +47,8 @@ LOAD_ENV = "{{ cookiecutter.__env_prefix }}_LOAD_PLUGINS"
 # The switches as the user set them (None: unset), read before any plugin can change them.
 DISABLED = os.environ.get(DISABLE_ENV, "")
 ALLOWED = os.environ.get(LOAD_ENV)
+# What discover() found in this process, once it has run.
+_discovered: dict[str, Found] | None = None
 # While report() loads plugins: whether it watches for the user's Ctrl-C, and saw one.
 _watching_ctrl_c = False
 _ctrl_c_pressed = False
@@ -64,8 +66,12 @@ class Interrupted(KeyboardInterrupt):
 def discover() -> dict[str, Found]:
     """Return the discovered plugins by name, warning about duplicates.
 
-    The first plugin of a name, in sys.path order, wins.
+    The first plugin of a name, in sys.path order, wins. Discovery runs (or reads its
+    cache) once a process, and warns once: later calls return the same result.
     """
+    global _discovered
+    if _discovered is not None:
+        return _discovered
 {%- if cookiecutter.cache == "yes" %}
     result = cache.cached(discovery.find, is_discovery)
 {%- else %}
@@ -81,6 +87,7 @@ def discover() -> dict[str, Found]:
                 f"plugin {found['name']!r} is offered twice: by {_source(first)} and by "
                 f"{_source(found)}; using the first"
             )
+    _discovered = plugins
     return plugins
 
 
